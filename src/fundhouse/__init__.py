@@ -1,0 +1,3 @@
+"""Fundhouse: an open-source investment operations platform."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Fund administration: funds, LPs, commitments, capital calls, payments and what follows."""

@@ -1,0 +1,98 @@
+"""Late closers catch up the earlier calls with equalization interest.
+
+shared/CONVENTIONS.md, "Management fees and late closers": a late closer pays every installment
+due on or before its close date on its own commitment, as if admitted at the initial close, plus
+equalization interest (8% simple, days/365) from each installment's due date to its close
+date; the interest goes to the LPs admitted earlier, pro rata, and is not fee income.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests.funds.helpers import D
+
+
+def test_a_late_closer_catches_up_with_interest_that_goes_to_the_earlier_lps(desk, db):
+    fund = desk.fund()
+    desk.ok(desk.post(f"/funds/{fund['id']}/closes", {"close_date": "2024-01-15"}), 201)
+    a, c = desk.lps(fund["id"], ["600000", "400000"])
+    first = desk.issued_call(fund["id"], "100000", call_date="2024-02-01", due_date="2024-03-01")
+    second = desk.ok(desk.post(f"/funds/{fund['id']}/closes", {"close_date": "2024-09-01"}), 201)
+    late = desk.commit(fund["id"], desk.investor("Late LP")["id"], "1000000")
+    assert late["close_id"] == second["id"]
+
+    call = desk.ok(
+        desk.post(
+            f"/funds/{fund['id']}/closes/{second['id']}/equalization",
+            {"call_date": "2024-09-02", "due_date": "2024-09-30"},
+        ),
+        201,
+    )
+    # Call 1 drew 10% of the commitments it called: the late closer owes 100,000.00, and
+    # interest 100,000 × 8% × 184/365 (1 March to 1 September 2024) = 4,032.876... → 4,032.88.
+    assert (call["purpose"], call["status"], call["amount"]) == (
+        "equalization",
+        "draft",
+        "100000.00",
+    )
+    (share,) = call["allocations"]
+    assert (share["investor_name"], share["amount"], share["equalization_interest"]) == (
+        "Late LP",
+        "100000.00",
+        "4032.88",
+    )
+    assert share["amount_due"] == "104032.88"
+
+    desk.approve(call["id"])
+    desk.issue(call["id"])
+    assert desk.trial_balance(db, fund).is_balanced
+    # The interest is the earlier LPs' income, 60:40 by commitment: 2,419.728 and 1,613.152
+    # rounded by the allocation rule to 2,419.73 and 1,613.15.
+    assert desk.partner_balances(db, fund, "4300") == {
+        a["investor_id"]: D("-2419.73"),
+        c["investor_id"]: D("-1613.15"),
+    }
+    assert desk.capital_contributed(db, fund)[late["investor_id"]] == D("100000.00")
+    assert desk.partner_balances(db, fund, "5000") == {}  # not a fee
+
+    paid = desk.ok(
+        desk.pay(call["id"], late["investor_id"], "104032.88", received_date=date(2024, 9, 20)), 201
+    )
+    assert paid["call_status"] == "paid"
+    late_now = desk.ok(desk.get(f"/commitments/{late['id']}"))
+    assert (late_now["called"], late_now["contributed"], late_now["unfunded"]) == (
+        "100000.00",
+        "100000.00",
+        "900000.00",
+    )
+    # Everyone is now 10% drawn: the next call is pro rata again.
+    nxt = desk.draft(fund["id"], "200000", call_date="2024-10-01", due_date="2024-10-31")
+    assert [x["amount"] for x in nxt["allocations"]] == ["60000.00", "40000.00", "100000.00"]
+    assert first["number"] == 1 and call["number"] == 2 and nxt["number"] == 3
+
+
+def test_equalization_is_refused_for_the_initial_close_and_when_done(desk):
+    fund = desk.fund()
+    initial = desk.ok(desk.post(f"/funds/{fund['id']}/closes", {"close_date": "2024-01-15"}), 201)
+    desk.lps(fund["id"], ["1000"])
+    desk.issued_call(fund["id"], "100", call_date="2024-02-01", due_date="2024-03-01")
+    body = {"call_date": "2024-07-01", "due_date": "2024-07-31"}
+    assert (
+        desk.post(f"/funds/{fund['id']}/closes/{initial['id']}/equalization", body).status_code
+        == 409
+    )
+    second = desk.ok(desk.post(f"/funds/{fund['id']}/closes", {"close_date": "2024-06-01"}), 201)
+    assert (
+        desk.post(f"/funds/{fund['id']}/closes/{second['id']}/equalization", body).status_code
+        == 409
+    )
+    desk.commit(fund["id"], desk.investor("Late")["id"], "1000")
+    desk.ok(desk.post(f"/funds/{fund['id']}/closes/{second['id']}/equalization", body), 201)
+    again = desk.post(f"/funds/{fund['id']}/closes/{second['id']}/equalization", body)
+    assert again.status_code == 409 and "already" in again.json()["detail"]
+    plain = desk.post(
+        f"/funds/{fund['id']}/capital-calls",
+        {"purpose": "equalization", "amount": "1", **body},
+    )
+    assert plain.status_code == 422

@@ -1,0 +1,59 @@
+import { Alert, Button, Group, Text, TextInput } from "@mantine/core";
+import { useForm } from "@mantine/form";
+import { notifications } from "@mantine/notifications";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+
+import { api, unwrap } from "../../api/client";
+import { applyProblemToForm } from "../../api/forms";
+import { meQueryKey, type Me } from "../../auth/session";
+import { humanize } from "../../components/formatting";
+import { SectionCard } from "./SectionCard";
+
+export function ProfileDetailsCard({ me }: { me: Me }) {
+  const queryClient = useQueryClient();
+  const [message, setMessage] = useState<string | null>(null);
+  const form = useForm({
+    mode: "controlled",
+    initialValues: { full_name: me.user.full_name },
+    validate: { full_name: (value) => (value.trim() ? null : "Enter your name.") },
+  });
+
+  const save = useMutation({
+    mutationFn: (fullName: string) => unwrap(api.PATCH("/api/v1/me", { body: { full_name: fullName } })),
+    onSuccess: async (_, fullName) => {
+      form.resetDirty({ full_name: fullName });
+      notifications.show({ message: "Your name is saved.", color: "teal" });
+      await queryClient.invalidateQueries({ queryKey: meQueryKey });
+    },
+    onError: (error) => setMessage(applyProblemToForm(form, error)),
+  });
+
+  return (
+    <SectionCard title="Your details">
+      <form
+        onSubmit={form.onSubmit((values) => {
+          setMessage(null);
+          save.mutate(values.full_name.trim());
+        })}
+        noValidate
+      >
+        <Group gap="md" align="flex-start" wrap="wrap">
+          {message ? (
+            <Alert color="red" w="100%" role="alert">
+              {message}
+            </Alert>
+          ) : null}
+          <TextInput label="Full name" autoComplete="name" required w="100%" {...form.getInputProps("full_name")} />
+          <TextInput label="Email" value={me.user.email} readOnly w="100%" description="Ask an administrator to change it." />
+          <Text size="sm" w="100%">
+            {humanize(me.role)} at <strong>{me.organization.name}</strong>
+          </Text>
+          <Button type="submit" loading={save.isPending} disabled={!form.isDirty()}>
+            Save
+          </Button>
+        </Group>
+      </form>
+    </SectionCard>
+  );
+}

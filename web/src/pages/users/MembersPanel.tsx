@@ -1,0 +1,313 @@
+import {
+  Badge,
+  Button,
+  Group,
+  Menu,
+  Modal,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Tooltip,
+  VisuallyHidden,
+} from "@mantine/core";
+import { useDebouncedValue } from "@mantine/hooks";
+import { notifications } from "@mantine/notifications";
+import {
+  IconDots,
+  IconSearch,
+  IconShieldCheck,
+  IconUserCheck,
+  IconUserOff,
+} from "@tabler/icons-react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+
+import { api, unwrap } from "../../api/client";
+import { useCursorList } from "../../api/pagination";
+import { errorMessage } from "../../api/problem";
+import type { BodyOf, QueryOf, ResponseOf } from "../../api/types";
+import { hasPermission, meQueryKey, useMe } from "../../auth/session";
+import { ErrorAlert } from "../../components/ErrorAlert";
+import { LoadMore } from "../../components/LoadMore";
+import { TableCard } from "../../components/TableCard";
+import { TableSkeleton } from "../../components/TableSkeleton";
+import { formatDateTime, humanize } from "../../components/formatting";
+import { useRoles } from "./roles";
+
+type Member = ResponseOf<"/api/v1/users", "get">["items"][number];
+type MemberFilters = QueryOf<"/api/v1/users", "get">;
+type MemberChange = BodyOf<"/api/v1/users/{user_id}", "patch">;
+
+const PAGE_SIZE = 50;
+export const membersQueryKey = ["users"] as const;
+
+const STATUS_OPTIONS = [
+  { value: "true", label: "Active" },
+  { value: "false", label: "Deactivated" },
+];
+
+export function MembersPanel() {
+  const me = useMe();
+  const canManage = hasPermission(me.data, "user:manage");
+  const roles = useRoles();
+  const [search, setSearch] = useState("");
+  const [role, setRole] = useState<string | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  const [debouncedSearch] = useDebouncedValue(search.trim(), 300);
+  const [confirming, setConfirming] = useState<{ member: Member; change: MemberChange } | null>(null);
+  const queryClient = useQueryClient();
+
+  const filters: MemberFilters = {
+    limit: PAGE_SIZE,
+    ...(debouncedSearch ? { q: debouncedSearch } : {}),
+    ...(role ? { role } : {}),
+    ...(status ? { is_active: status === "true" } : {}),
+  };
+
+  const members = useCursorList([...membersQueryKey, filters], (cursor) =>
+    unwrap(api.GET("/api/v1/users", { params: { query: { ...filters, ...(cursor ? { cursor } : {}) } } })),
+  );
+
+  const update = useMutation({
+    mutationFn: ({ member, change }: { member: Member; change: MemberChange }) =>
+      unwrap(api.PATCH("/api/v1/users/{user_id}", { params: { path: { user_id: member.id } }, body: change })),
+    onSuccess: async (_, { member, change }) => {
+      setConfirming(null);
+      let message = `${member.full_name} is updated.`;
+      if (change.role) message = `${member.full_name} is now ${humanize(change.role)}.`;
+      if (change.is_active === false) message = `${member.full_name} is deactivated.`;
+      if (change.is_active === true) message = `${member.full_name} is active again.`;
+      notifications.show({ message, color: "teal" });
+      await queryClient.invalidateQueries({ queryKey: membersQueryKey });
+      if (member.id === me.data?.user.id) {
+        await queryClient.invalidateQueries({ queryKey: meQueryKey });
+      }
+    },
+    onError: (error) =>
+      notifications.show({ title: "Could not update the member", message: errorMessage(error), color: "red" }),
+  });
+
+  const roleOptions = (roles.data ?? []).map((r) => ({ value: r.role, label: humanize(r.role) }));
+  const rows = members.rows;
+
+  return (
+    <Stack gap="md">
+      <Group gap="sm" align="flex-end" wrap="wrap">
+        <TextInput
+          label="Search"
+          placeholder="Name or email"
+          leftSection={<IconSearch size={16} />}
+          value={search}
+          onChange={(event) => setSearch(event.currentTarget.value)}
+          w={{ base: "100%", sm: 280 }}
+        />
+        <Select
+          label="Role"
+          placeholder="Any role"
+          data={roleOptions}
+          value={role}
+          onChange={setRole}
+          clearable
+          w={{ base: "100%", sm: 200 }}
+        />
+        <Select
+          label="Status"
+          placeholder="Any status"
+          data={STATUS_OPTIONS}
+          value={status}
+          onChange={setStatus}
+          clearable
+          w={{ base: "100%", sm: 160 }}
+        />
+      </Group>
+
+      {members.isPending ? (
+        <TableSkeleton label="Loading members" />
+      ) : members.isError && rows.length === 0 ? (
+        <ErrorAlert error={members.error} onRetry={() => void members.refetch()} isRetrying={members.isFetching} />
+      ) : (
+        <>
+          <TableCard minWidth={760}>
+            <Table horizontalSpacing="md" verticalSpacing="sm" highlightOnHover style={{ whiteSpace: "nowrap" }} aria-label="Members" aria-busy={members.isFetching}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Name</Table.Th>
+                  <Table.Th>Email</Table.Th>
+                  <Table.Th>Role</Table.Th>
+                  <Table.Th>Status</Table.Th>
+                  <Table.Th>Last sign-in</Table.Th>
+                  {canManage ? (
+                    <Table.Th>
+                      <VisuallyHidden>Actions</VisuallyHidden>
+                    </Table.Th>
+                  ) : null}
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {rows.length === 0 ? (
+                  <Table.Tr>
+                    <Table.Td colSpan={canManage ? 6 : 5}>
+                      <Text c="dimmed" size="sm" ta="center" py="md">
+                        No members match these filters.
+                      </Text>
+                    </Table.Td>
+                  </Table.Tr>
+                ) : (
+                  rows.map((member) => (
+                    <Table.Tr key={member.id} data-testid="member-row">
+                      <Table.Td>
+                        <Group gap={6} wrap="nowrap">
+                          <Text size="sm" fw={500}>
+                            {member.full_name}
+                          </Text>
+                          {member.mfa_enabled ? (
+                            <Tooltip label="Two-factor authentication on">
+                              <IconShieldCheck size={16} color="var(--mantine-color-teal-7)" aria-label="Two-factor authentication on" />
+                            </Tooltip>
+                          ) : null}
+                        </Group>
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="sm">{member.email}</Text>
+                      </Table.Td>
+                      <Table.Td>
+                        {canManage && member.id !== me.data?.user.id ? (
+                          <Select
+                            aria-label={`Role of ${member.full_name}`}
+                            data={roleOptions.length ? roleOptions : [{ value: member.role, label: humanize(member.role) }]}
+                            value={member.role}
+                            allowDeselect={false}
+                            size="xs"
+                            w={170}
+                            disabled={update.isPending}
+                            onChange={(value) => {
+                              if (value && value !== member.role) {
+                                setConfirming({ member, change: { role: value } });
+                              }
+                            }}
+                          />
+                        ) : (
+                          <Badge variant="light">{humanize(member.role)}</Badge>
+                        )}
+                      </Table.Td>
+                      <Table.Td>
+                        {member.is_active ? (
+                          <Badge color="teal" variant="dot">
+                            Active
+                          </Badge>
+                        ) : (
+                          <Badge color="gray" variant="dot">
+                            Deactivated
+                          </Badge>
+                        )}
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="sm">{member.last_login_at ? formatDateTime(member.last_login_at) : "Never"}</Text>
+                      </Table.Td>
+                      {canManage ? (
+                        <Table.Td ta="right">
+                          {member.id !== me.data?.user.id ? (
+                            <Menu position="bottom-end" withinPortal>
+                              <Menu.Target>
+                                <Button variant="subtle" size="xs" aria-label={`Actions for ${member.full_name}`}>
+                                  <IconDots size={16} />
+                                </Button>
+                              </Menu.Target>
+                              <Menu.Dropdown>
+                                {member.is_active ? (
+                                  <Menu.Item
+                                    color="red"
+                                    leftSection={<IconUserOff size={16} />}
+                                    onClick={() => setConfirming({ member, change: { is_active: false } })}
+                                  >
+                                    Deactivate
+                                  </Menu.Item>
+                                ) : (
+                                  <Menu.Item
+                                    leftSection={<IconUserCheck size={16} />}
+                                    onClick={() => setConfirming({ member, change: { is_active: true } })}
+                                  >
+                                    Reactivate
+                                  </Menu.Item>
+                                )}
+                              </Menu.Dropdown>
+                            </Menu>
+                          ) : (
+                            <Text size="xs" c="dimmed">
+                              You
+                            </Text>
+                          )}
+                        </Table.Td>
+                      ) : null}
+                    </Table.Tr>
+                  ))
+                )}
+              </Table.Tbody>
+            </Table>
+          </TableCard>
+          <LoadMore
+            hasNextPage={members.hasNextPage}
+            isFetchingNextPage={members.isFetchingNextPage}
+            error={members.error}
+            fetchNextPage={() => void members.fetchNextPage()}
+          />
+        </>
+      )}
+
+      <ConfirmChangeModal
+        confirming={confirming}
+        isPending={update.isPending}
+        onCancel={() => setConfirming(null)}
+        onConfirm={() => confirming && update.mutate(confirming)}
+      />
+    </Stack>
+  );
+}
+
+function ConfirmChangeModal({
+  confirming,
+  isPending,
+  onCancel,
+  onConfirm,
+}: {
+  confirming: { member: Member; change: MemberChange } | null;
+  isPending: boolean;
+  onCancel: () => void;
+  onConfirm: () => void;
+}) {
+  const member = confirming?.member;
+  const change = confirming?.change;
+  let title = "";
+  let body = "";
+  let action = "";
+  if (member && change?.role) {
+    title = "Change role";
+    body = `${member.full_name} will act as ${humanize(change.role)} from their next request, with that role's permissions.`;
+    action = "Change role";
+  } else if (member && change?.is_active === false) {
+    title = "Deactivate member";
+    body = `${member.full_name} is signed out and can no longer sign in to this organization. You can reactivate them later.`;
+    action = "Deactivate";
+  } else if (member && change?.is_active === true) {
+    title = "Reactivate member";
+    body = `${member.full_name} can sign in to this organization again.`;
+    action = "Reactivate";
+  }
+  return (
+    <Modal opened={confirming !== null} onClose={onCancel} title={title}>
+      <Stack gap="md">
+        <Text size="sm">{body}</Text>
+        <Group justify="flex-end" gap="sm">
+          <Button variant="default" onClick={onCancel}>
+            Cancel
+          </Button>
+          <Button color={change?.is_active === false ? "red" : undefined} loading={isPending} onClick={onConfirm} data-autofocus>
+            {action}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
