@@ -133,13 +133,11 @@ def base_app(settings: Settings, engine: Engine) -> FastAPI:
 def app(base_app: FastAPI, database: Database) -> Iterator[FastAPI]:
     original = base_app.state.db
     base_app.state.db = database
-    base_app.state.jobs.database = database
     base_app.state.rate_limiter.reset()
     try:
         yield base_app
     finally:
         base_app.state.db = original
-        base_app.state.jobs.database = original
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -22,11 +24,20 @@ API_PREFIX = "/api/v1"
 
 def api_routers() -> list[APIRouter]:
     """Every domain's router, in the order they appear in the API document."""
+    from fundhouse.funds.router import router as funds_router
     from fundhouse.identity.router import router as identity_router
+    from fundhouse.ledger.router import router as ledger_router
     from fundhouse.platform.audit_router import router as audit_router
     from fundhouse.platform.jobs_router import router as jobs_router
 
-    return [platform_router.router, identity_router, audit_router, jobs_router]
+    return [
+        platform_router.router,
+        identity_router,
+        audit_router,
+        jobs_router,
+        ledger_router,
+        funds_router,
+    ]
 
 
 def _mount_web(app: FastAPI, dist: Path) -> None:
@@ -51,6 +62,18 @@ def _mount_web(app: FastAPI, dist: Path) -> None:
         return FileResponse(index, headers={"Cache-Control": "no-cache"})
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start the job runner with the server (not at import or when printing the API document)."""
+    from fundhouse.platform.jobs import build_job_runner
+
+    app.state.jobs = build_job_runner(app.state.settings, app.state.db)
+    try:
+        yield
+    finally:
+        app.state.jobs.shutdown()
+
+
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     if settings is None:
         settings = get_settings()
@@ -63,6 +86,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.db = database or Database(settings.resolved_database_url)
@@ -91,14 +115,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     @app.get("/metrics", include_in_schema=False, dependencies=[Depends(public)])
     def metrics(request: Request) -> Response:
         return metrics_response()
-
-    from fundhouse.platform.jobs import build_job_runner
-
-    app.state.jobs = build_job_runner(settings, app.state.db)
-
-    @app.on_event("shutdown")
-    def _stop_jobs() -> None:
-        app.state.jobs.shutdown()
 
     _mount_web(app, settings.resolved_web_dist)
     return app

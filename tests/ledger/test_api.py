@@ -197,8 +197,8 @@ def test_trial_balance_as_of_a_date(client, desk):
     assert tb["is_balanced"] is True
     assert tb["total_debits"] == tb["total_credits"] == {"USD": "1000000.00"}
     assert [(r["account_code"], r["debit"], r["credit"]) for r in tb["rows"]] == [
-        ("1100", "1000000.00", "0"),
-        ("3000", "0", "1000000.00"),
+        ("1100", "1000000.00", "0.00"),
+        ("3000", "0.00", "1000000.00"),
     ]
     before = client.get(url, params={"as_of": "2025-03-30"}, headers=desk["headers"]).json()
     assert before["rows"] == [] and before["total_debits"] == {}

@@ -889,8 +889,9 @@ def trial_balance(db: Session, actor: Actor, book_id: uuid.UUID, as_of: date) ->
         for b in account_balances(db, actor, book_id, as_of):
             if b.balance.is_zero():
                 continue
-            debit = b.balance if b.balance > 0 else _ZERO
-            credit = -b.balance if b.balance < 0 else _ZERO
+            nothing = Decimal((0, (0,), -minor_units(b.currency)))
+            debit = b.balance if b.balance > 0 else nothing
+            credit = -b.balance if b.balance < 0 else nothing
             rows.append(
                 TrialBalanceRow(
                     b.account_code, b.account_name, b.account_type, b.currency, debit, credit

@@ -69,12 +69,19 @@ def _json_safe(value: Any) -> Any:
 
 
 def snapshot(obj: Any) -> dict[str, Any]:
-    """The column values of an ORM object, JSON-safe, without secrets."""
+    """The column values of an ORM object, JSON-safe, without secrets.
+
+    Hashes, secrets and every column encrypted at rest are left out, whatever their name.
+    """
+    from fundhouse.platform.crypto import EncryptedString
+
     mapper = inspect(obj).mapper
     out: dict[str, Any] = {}
     for column in mapper.column_attrs:
         key = column.key
         if key.endswith(SENSITIVE_SUFFIXES):
+            continue
+        if any(isinstance(c.type, EncryptedString) for c in column.columns):
             continue
         out[key] = _json_safe(getattr(obj, key))
     return out

@@ -55,7 +55,7 @@ describe("organization switcher", () => {
     const router = createMemoryRouter(routes, { initialEntries: ["/audit"] });
     const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
     render(
-      <MantineProvider theme={theme}>
+      <MantineProvider theme={theme} env="test">
         <QueryClientProvider client={queryClient}>
           <RouterProvider router={router} />
         </QueryClientProvider>

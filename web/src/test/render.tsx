@@ -12,7 +12,7 @@ export function renderWithProviders(ui: ReactElement, { route = "/" }: { route?:
     defaultOptions: { queries: { retry: false }, mutations: { retry: false } },
   });
   return render(
-    <MantineProvider theme={theme}>
+    <MantineProvider theme={theme} env="test">
       <QueryClientProvider client={queryClient}>
         <MemoryRouter initialEntries={[route]}>{ui}</MemoryRouter>
       </QueryClientProvider>
