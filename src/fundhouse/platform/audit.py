@@ -52,7 +52,7 @@ class AuditRecord(IdMixin, Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
-def _json_safe(value: Any) -> Any:
+def json_safe(value: Any) -> Any:
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, datetime | date):
@@ -62,9 +62,9 @@ def _json_safe(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
+        return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set):
-        return [_json_safe(v) for v in value]
+        return [json_safe(v) for v in value]
     return value
 
 
@@ -83,7 +83,7 @@ def snapshot(obj: Any) -> dict[str, Any]:
             continue
         if any(isinstance(c.type, EncryptedString) for c in column.columns):
             continue
-        out[key] = _json_safe(getattr(obj, key))
+        out[key] = json_safe(getattr(obj, key))
     return out
 
 
@@ -164,8 +164,8 @@ def record(
             action=action,
             entity_type=entity_type,
             entity_id=str(entity_id) if entity_id is not None else None,
-            before=_json_safe(before) if before is not None else None,
-            after=_json_safe(after) if after is not None else None,
+            before=json_safe(before) if before is not None else None,
+            after=json_safe(after) if after is not None else None,
             request_id=ctx.request_id,
             ip=ctx.ip,
             occurred_at=utcnow(),

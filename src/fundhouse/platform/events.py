@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from fundhouse.platform.audit import _json_safe as json_safe
+from fundhouse.platform.audit import json_safe
 from fundhouse.platform.db import Database, utcnow
 from fundhouse.platform.jobs_models import OutboxEvent
 from fundhouse.platform.transactions import on_commit

@@ -43,7 +43,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fundhouse.platform.access import Actor
-from fundhouse.platform.audit import _json_safe as json_safe
+from fundhouse.platform.audit import json_safe
 from fundhouse.platform.db import Database, utcnow
 from fundhouse.platform.errors import AppError, Conflict, FieldError, Invalid
 from fundhouse.platform.jobs_models import IdempotencyKey

@@ -52,6 +52,7 @@ on the job's own lock) and the progress appears when the job commits.
 
 from __future__ import annotations
 
+import abc
 import importlib
 import importlib.util
 import logging
@@ -71,8 +72,7 @@ from sqlalchemy.orm import Session
 
 from fundhouse.platform import events, idempotency
 from fundhouse.platform.access import Actor, require
-from fundhouse.platform.audit import Context
-from fundhouse.platform.audit import _json_safe as json_safe
+from fundhouse.platform.audit import Context, json_safe
 from fundhouse.platform.db import Database, utcnow
 from fundhouse.platform.errors import NotFound
 from fundhouse.platform.jobs_models import Job, JobStatus
@@ -426,7 +426,7 @@ def due_job_ids(database: Database, *, older_than: timedelta = timedelta(0)) -> 
         )
 
 
-class JobRunner:
+class JobRunner(abc.ABC):
     """Where committed jobs go to run. ``database`` is the one jobs open their sessions on."""
 
     backend = "base"
@@ -438,8 +438,9 @@ class JobRunner:
         self._last_maintenance = float("-inf")
         self._last_purge = float("-inf")
 
+    @abc.abstractmethod
     def dispatch(self, job_ids: Sequence[uuid.UUID]) -> None:
-        raise NotImplementedError
+        """Hand committed jobs to this backend to run."""
 
     def dispatch_later(self, job_id: uuid.UUID, delay: timedelta) -> None:
         """A retry was scheduled at ``run_after``; by default the due-jobs poll finds it."""
