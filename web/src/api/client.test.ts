@@ -91,11 +91,15 @@ describe("session refresh on 401", () => {
   });
 
   it("never refreshes for the sign-in endpoints themselves", async () => {
-    const { fetch, seen } = recordingFetch(problemResponse(401, "Authentication required", "Incorrect email or password."));
+    const { fetch, seen } = recordingFetch(
+      problemResponse(401, "Authentication required", "Incorrect email or password."),
+    );
     const onSessionExpired = vi.fn();
     const client = createApiClient({ fetch, baseUrl: ORIGIN, onSessionExpired });
 
-    const result = await client.POST("/api/v1/auth/login", { body: { email: "a@example.com", password: "bad" } });
+    const result = await client.POST("/api/v1/auth/login", {
+      body: { email: "a@example.com", password: "bad" },
+    });
 
     expect(result.response.status).toBe(401);
     expect(seen).toHaveLength(1);
@@ -112,7 +116,9 @@ describe("session refresh on 401", () => {
         renewed = true;
         return jsonResponse({ status: "ok", expires_in: 900 });
       }
-      return renewed ? jsonResponse({ items: [] }) : problemResponse(401, "Authentication required", "Expired.");
+      return renewed
+        ? jsonResponse({ items: [] })
+        : problemResponse(401, "Authentication required", "Expired.");
     });
     const sessionFetch = createSessionFetch({ fetch: send });
 
@@ -129,7 +135,9 @@ describe("session refresh on 401", () => {
 describe("problem details", () => {
   it("become an ApiError with the detail and the field errors", async () => {
     const { fetch } = recordingFetch(
-      problemResponse(422, "Invalid input", "Invalid fields: email", [{ field: "email", message: "value is not a valid email address" }]),
+      problemResponse(422, "Invalid input", "Invalid fields: email", [
+        { field: "email", message: "value is not a valid email address" },
+      ]),
     );
     const client = createApiClient({ fetch, baseUrl: ORIGIN });
 
@@ -151,7 +159,9 @@ describe("problem details", () => {
       detail: null,
       errors: [],
     });
-    expect(parseProblem(500, undefined)).toMatchObject({ title: "The server could not complete the request" });
+    expect(parseProblem(500, undefined)).toMatchObject({
+      title: "The server could not complete the request",
+    });
   });
 
   it("turn a network failure into a status-0 error with a readable message", async () => {

@@ -48,7 +48,13 @@ describe("applyProblemToForm", () => {
 
   it("returns the detail of errors that name no field", () => {
     const form = fakeForm({ email: "" });
-    const error = new ApiError({ type: "t", title: "Conflict", status: 409, detail: "Already a member.", errors: [] });
+    const error = new ApiError({
+      type: "t",
+      title: "Conflict",
+      status: 409,
+      detail: "Already a member.",
+      errors: [],
+    });
 
     expect(applyProblemToForm(form, error)).toBe("Already a member.");
   });

@@ -11,7 +11,10 @@ export interface CursorPage<T> {
  * `fetchNextPage` loads the next page while there is one. Changing the key starts over, and
  * the previous rows stay on screen until the new first page arrives.
  */
-export function useCursorList<T>(queryKey: QueryKey, fetchPage: (cursor: string | null) => Promise<CursorPage<T>>) {
+export function useCursorList<T>(
+  queryKey: QueryKey,
+  fetchPage: (cursor: string | null) => Promise<CursorPage<T>>,
+) {
   const query = useInfiniteQuery({
     queryKey,
     queryFn: ({ pageParam }) => fetchPage(pageParam),

@@ -45,8 +45,7 @@ export function useLogout() {
 export function useSwitchOrganization() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (orgId: string) =>
-      unwrap(api.POST("/api/v1/auth/switch-org", { body: { org_id: orgId } })),
+    mutationFn: (orgId: string) => unwrap(api.POST("/api/v1/auth/switch-org", { body: { org_id: orgId } })),
     onSuccess: async (result) => {
       queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== meQueryKey[0] });
       if ("me" in result && result.me) {

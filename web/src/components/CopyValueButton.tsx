@@ -14,12 +14,7 @@ export function CopyValueButton({ value, label, compact = false }: CopyValueButt
       {({ copied, copy }) =>
         compact ? (
           <Tooltip label={copied ? "Copied" : label} withArrow>
-            <ActionIcon
-              variant="subtle"
-              color={copied ? "teal" : "gray"}
-              onClick={copy}
-              aria-label={label}
-            >
+            <ActionIcon variant="subtle" color={copied ? "teal" : "gray"} onClick={copy} aria-label={label}>
               {copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
             </ActionIcon>
           </Tooltip>

@@ -14,7 +14,14 @@ export function formatDate(value: string | null | undefined): string {
   return Number.isNaN(date.getTime()) ? value : dateOnly.format(date);
 }
 
-const ACRONYMS: Record<string, string> = { api: "API", lp: "LP", gp: "GP", mfa: "MFA", kyc: "KYC", aml: "AML" };
+const ACRONYMS: Record<string, string> = {
+  api: "API",
+  lp: "LP",
+  gp: "GP",
+  mfa: "MFA",
+  kyc: "KYC",
+  aml: "AML",
+};
 
 /** `fund_manager` → `Fund manager`, `api_key` → `API key`: names as a person reads them. */
 export function humanize(value: string): string {

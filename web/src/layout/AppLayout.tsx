@@ -41,9 +41,8 @@ function initials(name: string): string {
 function OrganizationSwitcher({ me }: { me: Me }) {
   const switchOrg = useSwitchOrganization();
   const navigate = useNavigate();
-  const active = me.memberships;
 
-  if (active.length < 2) {
+  if (me.memberships.length < 2) {
     return (
       <Group gap={6} className={classes.orgName} wrap="nowrap">
         <IconBuilding size={16} aria-hidden />
@@ -81,7 +80,7 @@ function OrganizationSwitcher({ me }: { me: Me }) {
       </Menu.Target>
       <Menu.Dropdown>
         <Menu.Label>Your organizations</Menu.Label>
-        {active.map((membership) => (
+        {me.memberships.map((membership) => (
           <Menu.Item
             key={membership.org_id}
             onClick={() => choose(membership.org_id, membership.org_name)}

@@ -17,7 +17,13 @@ const MEMBERSHIPS = [
 
 function me(org: { id: string; name: string }, role: string, permissions: string[]): Me {
   return {
-    user: { id: "user-1", email: "morgan@example.com", full_name: "Morgan Hale", mfa_enabled: false, last_login_at: null },
+    user: {
+      id: "user-1",
+      email: "morgan@example.com",
+      full_name: "Morgan Hale",
+      mfa_enabled: false,
+      last_login_at: null,
+    },
     organization: { id: org.id, name: org.name, slug: org.id, base_currency: "USD" },
     role,
     permissions,
@@ -25,7 +31,11 @@ function me(org: { id: string; name: string }, role: string, permissions: string
   };
 }
 
-const AT_NORTHWIND = me({ id: "org-northwind", name: "Northwind Capital" }, "admin", ["user:read", "audit:read", "api_key:manage"]);
+const AT_NORTHWIND = me({ id: "org-northwind", name: "Northwind Capital" }, "admin", [
+  "user:read",
+  "audit:read",
+  "api_key:manage",
+]);
 const AT_HARBOR = me({ id: "org-harbor", name: "Harbor Ventures" }, "limited_partner", ["lp_portal:read"]);
 
 afterEach(() => {

@@ -25,6 +25,15 @@ export function jsonResponse(body: unknown, status = 200, contentType = "applica
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": contentType } });
 }
 
-export function problemResponse(status: number, title: string, detail: string, errors: { field: string; message: string }[] = []) {
-  return jsonResponse({ type: "https://fundhouse.dev/problems/x", title, status, detail, errors }, status, "application/problem+json");
+export function problemResponse(
+  status: number,
+  title: string,
+  detail: string,
+  errors: { field: string; message: string }[] = [],
+) {
+  return jsonResponse(
+    { type: "https://fundhouse.dev/problems/x", title, status, detail, errors },
+    status,
+    "application/problem+json",
+  );
 }

@@ -14,12 +14,7 @@ import {
 } from "@mantine/core";
 import { DateTimePicker } from "@mantine/dates";
 import { useDebouncedValue } from "@mantine/hooks";
-import {
-  IconChevronDown,
-  IconChevronRight,
-  IconShieldCheck,
-  IconShieldX,
-} from "@tabler/icons-react";
+import { IconChevronDown, IconChevronRight, IconShieldCheck, IconShieldX } from "@tabler/icons-react";
 import { useMutation } from "@tanstack/react-query";
 import { Fragment, useState } from "react";
 
@@ -94,7 +89,12 @@ function ChainVerificationResult({ error, report }: { error: unknown; report: Ch
       {error ? <ErrorAlert error={error} title="Verification could not run" /> : null}
       {report ? (
         report.ok ? (
-          <Alert color="teal" icon={<IconShieldCheck size={18} />} title="The audit chain is intact" role="status">
+          <Alert
+            color="teal"
+            icon={<IconShieldCheck size={18} />}
+            title="The audit chain is intact"
+            role="status"
+          >
             {report.checked} records checked; none was altered, removed or reordered.
           </Alert>
         ) : (
@@ -161,48 +161,57 @@ export default function AuditPage() {
       <Stack gap="md">
         <ChainVerificationResult error={verify.error} report={verify.data} />
         <Group gap="sm" align="flex-end" wrap="wrap">
-            <TextInput
-              label="Action"
-              placeholder="e.g. user.login"
-              value={action}
-              onChange={(event) => setAction(event.currentTarget.value)}
-              w={{ base: "100%", sm: 200 }}
-            />
-            <TextInput
-              label="Entity type"
-              placeholder="e.g. users"
-              value={entityType}
-              onChange={(event) => setEntityType(event.currentTarget.value)}
-              w={{ base: "100%", sm: 180 }}
-            />
-            <DateTimePicker
-              label="Since"
-              placeholder="Any time"
-              value={since}
-              onChange={setSince}
-              clearable
-              valueFormat="YYYY-MM-DD HH:mm"
-              w={{ base: "100%", sm: 190 }}
-            />
-            <DateTimePicker
-              label="Until"
-              placeholder="Now"
-              value={until}
-              onChange={setUntil}
-              clearable
-              valueFormat="YYYY-MM-DD HH:mm"
-              w={{ base: "100%", sm: 190 }}
-            />
+          <TextInput
+            label="Action"
+            placeholder="e.g. user.login"
+            value={action}
+            onChange={(event) => setAction(event.currentTarget.value)}
+            w={{ base: "100%", sm: 200 }}
+          />
+          <TextInput
+            label="Entity type"
+            placeholder="e.g. users"
+            value={entityType}
+            onChange={(event) => setEntityType(event.currentTarget.value)}
+            w={{ base: "100%", sm: 180 }}
+          />
+          <DateTimePicker
+            label="Since"
+            placeholder="Any time"
+            value={since}
+            onChange={setSince}
+            clearable
+            valueFormat="YYYY-MM-DD HH:mm"
+            w={{ base: "100%", sm: 190 }}
+          />
+          <DateTimePicker
+            label="Until"
+            placeholder="Now"
+            value={until}
+            onChange={setUntil}
+            clearable
+            valueFormat="YYYY-MM-DD HH:mm"
+            w={{ base: "100%", sm: 190 }}
+          />
         </Group>
 
         {records.isPending ? (
           <TableSkeleton label="Loading audit records" rows={8} />
         ) : records.isError && rows.length === 0 ? (
-          <ErrorAlert error={records.error} onRetry={() => void records.refetch()} isRetrying={records.isFetching} />
+          <ErrorAlert
+            error={records.error}
+            onRetry={() => void records.refetch()}
+            isRetrying={records.isFetching}
+          />
         ) : (
           <>
             <TableCard minWidth={820}>
-              <Table horizontalSpacing="md" verticalSpacing="xs" aria-label="Audit records" aria-busy={records.isFetching}>
+              <Table
+                horizontalSpacing="md"
+                verticalSpacing="xs"
+                aria-label="Audit records"
+                aria-busy={records.isFetching}
+              >
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th w={40}>
@@ -270,7 +279,9 @@ export default function AuditPage() {
                           </Table.Tr>
                           <Table.Tr id={detailsId} style={isOpen ? undefined : { display: "none" }}>
                             <Table.Td colSpan={6} bg="gray.0">
-                              <Collapse in={isOpen}>{isOpen ? <RecordDetails record={record} /> : null}</Collapse>
+                              <Collapse in={isOpen}>
+                                {isOpen ? <RecordDetails record={record} /> : null}
+                              </Collapse>
                             </Table.Td>
                           </Table.Tr>
                         </Fragment>

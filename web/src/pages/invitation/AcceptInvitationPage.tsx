@@ -59,9 +59,14 @@ export default function AcceptInvitationPage() {
     return (
       <AuthCard title="Accept your invitation">
         <Stack gap="md">
-          <Alert color="red" icon={<IconAlertCircle size={18} />} title="No invitation in this link" role="alert">
-            This address has no invitation token. Open the link from your invitation email again, or
-            ask your administrator for a new invitation.
+          <Alert
+            color="red"
+            icon={<IconAlertCircle size={18} />}
+            title="No invitation in this link"
+            role="alert"
+          >
+            This address has no invitation token. Open the link from your invitation email again, or ask your
+            administrator for a new invitation.
           </Alert>
           <Anchor component={Link} to="/login" size="sm">
             Go to sign in
@@ -72,7 +77,10 @@ export default function AcceptInvitationPage() {
   }
 
   return (
-    <AuthCard title="Accept your invitation" subtitle="Confirm your name and choose a password to finish setting up your account.">
+    <AuthCard
+      title="Accept your invitation"
+      subtitle="Confirm your name and choose a password to finish setting up your account."
+    >
       <form
         onSubmit={form.onSubmit((values) => {
           setMessage(null);
@@ -83,11 +91,22 @@ export default function AcceptInvitationPage() {
       >
         <Stack gap="md">
           {message ? (
-            <Alert color="red" icon={<IconAlertCircle size={18} />} title="Could not accept the invitation" role="alert">
+            <Alert
+              color="red"
+              icon={<IconAlertCircle size={18} />}
+              title="Could not accept the invitation"
+              role="alert"
+            >
               {message}
             </Alert>
           ) : null}
-          <TextInput label="Full name" autoComplete="name" required autoFocus {...form.getInputProps("full_name")} />
+          <TextInput
+            label="Full name"
+            autoComplete="name"
+            required
+            autoFocus
+            {...form.getInputProps("full_name")}
+          />
           <Checkbox
             label="I already have a Fundhouse account with this email"
             {...form.getInputProps("has_account", { type: "checkbox" })}

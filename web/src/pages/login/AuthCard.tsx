@@ -4,7 +4,15 @@ import type { ReactNode } from "react";
 import classes from "./AuthCard.module.css";
 
 /** The frame of the signed-out pages: brand, a title, and one card. */
-export function AuthCard({ title, subtitle, children }: { title: string; subtitle?: string; children: ReactNode }) {
+export function AuthCard({
+  title,
+  subtitle,
+  children,
+}: {
+  title: string;
+  subtitle?: string;
+  children: ReactNode;
+}) {
   return (
     <Center className={classes.page} component="main">
       <Stack w="100%" maw={420} gap="lg" px="md">

@@ -1,13 +1,4 @@
-import {
-  Alert,
-  Anchor,
-  Button,
-  Group,
-  PasswordInput,
-  Stack,
-  Text,
-  TextInput,
-} from "@mantine/core";
+import { Alert, Anchor, Button, Group, PasswordInput, Stack, Text, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { IconAlertCircle, IconLock } from "@tabler/icons-react";
 import { useMutation } from "@tanstack/react-query";
@@ -88,7 +79,9 @@ function CredentialsStep({
 
   const login = useMutation({
     mutationFn: (values: { email: string; password: string }) =>
-      unwrap(api.POST("/api/v1/auth/login", { body: { email: values.email.trim(), password: values.password } })),
+      unwrap(
+        api.POST("/api/v1/auth/login", { body: { email: values.email.trim(), password: values.password } }),
+      ),
     onSuccess: (result, values) => {
       if (result.status === "mfa_required" && result.mfa_token) {
         onMfaRequired(result.mfa_token, values.email.trim());
@@ -188,8 +181,8 @@ function MfaStep({
         <Group gap="xs" wrap="nowrap" align="flex-start">
           <IconLock size={18} aria-hidden />
           <Text size="sm">
-            Enter the 6-digit code from your authenticator app for <strong>{email}</strong>, or one of
-            your recovery codes.
+            Enter the 6-digit code from your authenticator app for <strong>{email}</strong>, or one of your
+            recovery codes.
           </Text>
         </Group>
         {message ? <FormAlert title={message.title} message={message.text} /> : null}

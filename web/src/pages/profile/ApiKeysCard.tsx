@@ -76,7 +76,9 @@ export function ApiKeysCard({ permissions }: { permissions: readonly string[] })
   if (keys.isPending) {
     content = <TableSkeleton rows={2} label="Loading API keys" />;
   } else if (keys.isError && keys.rows.length === 0) {
-    content = <ErrorAlert error={keys.error} onRetry={() => void keys.refetch()} isRetrying={keys.isFetching} />;
+    content = (
+      <ErrorAlert error={keys.error} onRetry={() => void keys.refetch()} isRetrying={keys.isFetching} />
+    );
   } else if (keys.rows.length === 0) {
     content = (
       <Text size="sm" c="dimmed">
@@ -188,8 +190,7 @@ export function ApiKeysCard({ permissions }: { permissions: readonly string[] })
       <Modal opened={revoking !== null} onClose={() => setRevoking(null)} title="Revoke API key">
         <Stack gap="md">
           <Text size="sm">
-            Integrations using <strong>{revoking?.name}</strong> stop working at once. This cannot be
-            undone.
+            Integrations using <strong>{revoking?.name}</strong> stop working at once. This cannot be undone.
           </Text>
           <Group justify="flex-end" gap="sm">
             <Button variant="default" onClick={() => setRevoking(null)}>
@@ -287,7 +288,11 @@ function CreateKeyModal({
             >
               Read-only
             </Button>
-            <Button size="compact-xs" variant="subtle" onClick={() => form.setFieldValue("scopes", [...permissions])}>
+            <Button
+              size="compact-xs"
+              variant="subtle"
+              onClick={() => form.setFieldValue("scopes", [...permissions])}
+            >
               All my permissions
             </Button>
           </Group>

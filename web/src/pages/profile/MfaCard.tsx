@@ -75,7 +75,11 @@ export function MfaCard({ mfaEnabled }: { mfaEnabled: boolean }) {
     body = (
       <Stack gap="sm" align="flex-start">
         {enroll.isError ? <ErrorAlert error={enroll.error} onRetry={() => enroll.mutate()} /> : null}
-        <Button leftSection={<IconShieldCheck size={16} />} loading={enroll.isPending} onClick={() => enroll.mutate()}>
+        <Button
+          leftSection={<IconShieldCheck size={16} />}
+          loading={enroll.isPending}
+          onClick={() => enroll.mutate()}
+        >
           Set up two-factor authentication
         </Button>
       </Stack>
@@ -185,10 +189,16 @@ function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void 
   return (
     <Stack gap="sm">
       <Alert color="teal" icon={<IconShieldCheck size={18} />} title="Two-factor authentication is on">
-        Save these recovery codes somewhere safe. Each signs you in once if you lose your device.
-        They are shown only now.
+        Save these recovery codes somewhere safe. Each signs you in once if you lose your device. They are
+        shown only now.
       </Alert>
-      <SimpleGrid cols={{ base: 2, sm: 5 }} spacing="xs" component="ul" style={{ listStyle: "none", padding: 0, margin: 0 }} aria-label="Recovery codes">
+      <SimpleGrid
+        cols={{ base: 2, sm: 5 }}
+        spacing="xs"
+        component="ul"
+        style={{ listStyle: "none", padding: 0, margin: 0 }}
+        aria-label="Recovery codes"
+      >
         {codes.map((code) => (
           <li key={code}>
             <Code fz="sm" block ta="center" data-testid="recovery-code">

@@ -44,8 +44,20 @@ export function ProfileDetailsCard({ me }: { me: Me }) {
               {message}
             </Alert>
           ) : null}
-          <TextInput label="Full name" autoComplete="name" required w="100%" {...form.getInputProps("full_name")} />
-          <TextInput label="Email" value={me.user.email} readOnly w="100%" description="Ask an administrator to change it." />
+          <TextInput
+            label="Full name"
+            autoComplete="name"
+            required
+            w="100%"
+            {...form.getInputProps("full_name")}
+          />
+          <TextInput
+            label="Email"
+            value={me.user.email}
+            readOnly
+            w="100%"
+            description="Ask an administrator to change it."
+          />
           <Text size="sm" w="100%">
             {humanize(me.role)} at <strong>{me.organization.name}</strong>
           </Text>

@@ -22,7 +22,10 @@ export default function ProfilePage() {
 
   return (
     <Stack gap="lg" maw={1100}>
-      <PageHeader title="Profile" description="Your details, password, two-factor authentication and API keys." />
+      <PageHeader
+        title="Profile"
+        description="Your details, password, two-factor authentication and API keys."
+      />
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
         <ProfileDetailsCard me={me.data} />
         <PasswordCard />

@@ -27,7 +27,11 @@ export function SessionsCard() {
                 void navigate("/login", { replace: true });
               },
               onError: (error) =>
-                notifications.show({ title: "Could not log out everywhere", message: errorMessage(error), color: "red" }),
+                notifications.show({
+                  title: "Could not log out everywhere",
+                  message: errorMessage(error),
+                  color: "red",
+                }),
             })
           }
         >

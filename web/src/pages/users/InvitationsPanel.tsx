@@ -43,55 +43,59 @@ export function InvitationsPanel() {
       {invitations.isPending ? (
         <TableSkeleton label="Loading invitations" rows={3} />
       ) : invitations.isError && invitations.rows.length === 0 ? (
-        <ErrorAlert error={invitations.error} onRetry={() => void invitations.refetch()} isRetrying={invitations.isFetching} />
+        <ErrorAlert
+          error={invitations.error}
+          onRetry={() => void invitations.refetch()}
+          isRetrying={invitations.isFetching}
+        />
       ) : (
         <>
-        <TableCard minWidth={640}>
-          <Table horizontalSpacing="md" verticalSpacing="sm" aria-label="Invitations">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Email</Table.Th>
-                <Table.Th>Role</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Sent</Table.Th>
-                <Table.Th>Expires</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {invitations.rows.length === 0 ? (
+          <TableCard minWidth={640}>
+            <Table horizontalSpacing="md" verticalSpacing="sm" aria-label="Invitations">
+              <Table.Thead>
                 <Table.Tr>
-                  <Table.Td colSpan={6}>
-                    <Text c="dimmed" size="sm" ta="center" py="md">
-                      No invitations yet.
-                    </Text>
-                  </Table.Td>
+                  <Table.Th>Name</Table.Th>
+                  <Table.Th>Email</Table.Th>
+                  <Table.Th>Role</Table.Th>
+                  <Table.Th>Status</Table.Th>
+                  <Table.Th>Sent</Table.Th>
+                  <Table.Th>Expires</Table.Th>
                 </Table.Tr>
-              ) : (
-                invitations.rows.map((invitation) => (
-                  <Table.Tr key={invitation.id}>
-                    <Table.Td>{invitation.full_name}</Table.Td>
-                    <Table.Td>{invitation.email}</Table.Td>
-                    <Table.Td>{humanize(invitation.role)}</Table.Td>
-                    <Table.Td>
-                      <Badge color={STATUS_COLORS[invitation.status]} variant="light">
-                        {humanize(invitation.status)}
-                      </Badge>
+              </Table.Thead>
+              <Table.Tbody>
+                {invitations.rows.length === 0 ? (
+                  <Table.Tr>
+                    <Table.Td colSpan={6}>
+                      <Text c="dimmed" size="sm" ta="center" py="md">
+                        No invitations yet.
+                      </Text>
                     </Table.Td>
-                    <Table.Td>{formatDateTime(invitation.created_at)}</Table.Td>
-                    <Table.Td>{formatDateTime(invitation.expires_at)}</Table.Td>
                   </Table.Tr>
-                ))
-              )}
-            </Table.Tbody>
-          </Table>
-        </TableCard>
-        <LoadMore
-          hasNextPage={invitations.hasNextPage}
-          isFetchingNextPage={invitations.isFetchingNextPage}
-          error={invitations.error}
-          fetchNextPage={() => void invitations.fetchNextPage()}
-        />
+                ) : (
+                  invitations.rows.map((invitation) => (
+                    <Table.Tr key={invitation.id}>
+                      <Table.Td>{invitation.full_name}</Table.Td>
+                      <Table.Td>{invitation.email}</Table.Td>
+                      <Table.Td>{humanize(invitation.role)}</Table.Td>
+                      <Table.Td>
+                        <Badge color={STATUS_COLORS[invitation.status]} variant="light">
+                          {humanize(invitation.status)}
+                        </Badge>
+                      </Table.Td>
+                      <Table.Td>{formatDateTime(invitation.created_at)}</Table.Td>
+                      <Table.Td>{formatDateTime(invitation.expires_at)}</Table.Td>
+                    </Table.Tr>
+                  ))
+                )}
+              </Table.Tbody>
+            </Table>
+          </TableCard>
+          <LoadMore
+            hasNextPage={invitations.hasNextPage}
+            isFetchingNextPage={invitations.isFetchingNextPage}
+            error={invitations.error}
+            fetchNextPage={() => void invitations.fetchNextPage()}
+          />
         </>
       )}
       <InviteModal

@@ -58,7 +58,12 @@ export function InviteModal({ opened, onClose, onInvited }: InviteModalProps) {
   const acceptUrl = created ? new URL(created.accept_path, window.location.origin).toString() : "";
 
   return (
-    <Modal opened={opened} onClose={close} title={created ? "Invitation created" : "Invite a member"} size="lg">
+    <Modal
+      opened={opened}
+      onClose={close}
+      title={created ? "Invitation created" : "Invite a member"}
+      size="lg"
+    >
       {created ? (
         <Stack gap="md">
           <Alert color="teal" icon={<IconMailCheck size={18} />}>
@@ -66,7 +71,12 @@ export function InviteModal({ opened, onClose, onInvited }: InviteModalProps) {
             {formatDateTime(created.expires_at)} and is shown only now.
           </Alert>
           <Group gap="xs" wrap="nowrap" align="flex-start">
-            <Code block fz="xs" style={{ whiteSpace: "pre-wrap", wordBreak: "break-all", flex: 1 }} data-testid="invitation-link">
+            <Code
+              block
+              fz="xs"
+              style={{ whiteSpace: "pre-wrap", wordBreak: "break-all", flex: 1 }}
+              data-testid="invitation-link"
+            >
               {acceptUrl}
             </Code>
             <CopyValueButton value={acceptUrl} label="Copy invitation link" compact />

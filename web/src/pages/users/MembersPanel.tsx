@@ -14,13 +14,7 @@ import {
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
-import {
-  IconDots,
-  IconSearch,
-  IconShieldCheck,
-  IconUserCheck,
-  IconUserOff,
-} from "@tabler/icons-react";
+import { IconDots, IconSearch, IconShieldCheck, IconUserCheck, IconUserOff } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
@@ -72,7 +66,9 @@ export function MembersPanel() {
 
   const update = useMutation({
     mutationFn: ({ member, change }: { member: Member; change: MemberChange }) =>
-      unwrap(api.PATCH("/api/v1/users/{user_id}", { params: { path: { user_id: member.id } }, body: change })),
+      unwrap(
+        api.PATCH("/api/v1/users/{user_id}", { params: { path: { user_id: member.id } }, body: change }),
+      ),
     onSuccess: async (_, { member, change }) => {
       setConfirming(null);
       let message = `${member.full_name} is updated.`;
@@ -86,7 +82,11 @@ export function MembersPanel() {
       }
     },
     onError: (error) =>
-      notifications.show({ title: "Could not update the member", message: errorMessage(error), color: "red" }),
+      notifications.show({
+        title: "Could not update the member",
+        message: errorMessage(error),
+        color: "red",
+      }),
   });
 
   const roleOptions = (roles.data ?? []).map((r) => ({ value: r.role, label: humanize(r.role) }));
@@ -126,11 +126,22 @@ export function MembersPanel() {
       {members.isPending ? (
         <TableSkeleton label="Loading members" />
       ) : members.isError && rows.length === 0 ? (
-        <ErrorAlert error={members.error} onRetry={() => void members.refetch()} isRetrying={members.isFetching} />
+        <ErrorAlert
+          error={members.error}
+          onRetry={() => void members.refetch()}
+          isRetrying={members.isFetching}
+        />
       ) : (
         <>
           <TableCard minWidth={760}>
-            <Table horizontalSpacing="md" verticalSpacing="sm" highlightOnHover style={{ whiteSpace: "nowrap" }} aria-label="Members" aria-busy={members.isFetching}>
+            <Table
+              horizontalSpacing="md"
+              verticalSpacing="sm"
+              highlightOnHover
+              style={{ whiteSpace: "nowrap" }}
+              aria-label="Members"
+              aria-busy={members.isFetching}
+            >
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>Name</Table.Th>
@@ -164,7 +175,11 @@ export function MembersPanel() {
                           </Text>
                           {member.mfa_enabled ? (
                             <Tooltip label="Two-factor authentication on">
-                              <IconShieldCheck size={16} color="var(--mantine-color-teal-7)" aria-label="Two-factor authentication on" />
+                              <IconShieldCheck
+                                size={16}
+                                color="var(--mantine-color-teal-7)"
+                                aria-label="Two-factor authentication on"
+                              />
                             </Tooltip>
                           ) : null}
                         </Group>
@@ -176,7 +191,11 @@ export function MembersPanel() {
                         {canManage && member.id !== me.data?.user.id ? (
                           <Select
                             aria-label={`Role of ${member.full_name}`}
-                            data={roleOptions.length ? roleOptions : [{ value: member.role, label: humanize(member.role) }]}
+                            data={
+                              roleOptions.length
+                                ? roleOptions
+                                : [{ value: member.role, label: humanize(member.role) }]
+                            }
                             value={member.role}
                             allowDeselect={false}
                             size="xs"
@@ -204,14 +223,20 @@ export function MembersPanel() {
                         )}
                       </Table.Td>
                       <Table.Td>
-                        <Text size="sm">{member.last_login_at ? formatDateTime(member.last_login_at) : "Never"}</Text>
+                        <Text size="sm">
+                          {member.last_login_at ? formatDateTime(member.last_login_at) : "Never"}
+                        </Text>
                       </Table.Td>
                       {canManage ? (
                         <Table.Td ta="right">
                           {member.id !== me.data?.user.id ? (
                             <Menu position="bottom-end" withinPortal>
                               <Menu.Target>
-                                <Button variant="subtle" size="xs" aria-label={`Actions for ${member.full_name}`}>
+                                <Button
+                                  variant="subtle"
+                                  size="xs"
+                                  aria-label={`Actions for ${member.full_name}`}
+                                >
                                   <IconDots size={16} />
                                 </Button>
                               </Menu.Target>
@@ -303,7 +328,12 @@ function ConfirmChangeModal({
           <Button variant="default" onClick={onCancel}>
             Cancel
           </Button>
-          <Button color={change?.is_active === false ? "red" : undefined} loading={isPending} onClick={onConfirm} data-autofocus>
+          <Button
+            color={change?.is_active === false ? "red" : undefined}
+            loading={isPending}
+            onClick={onConfirm}
+            data-autofocus
+          >
             {action}
           </Button>
         </Group>

@@ -20,7 +20,9 @@ export function RolesPanel() {
 
   if (roles.isPending) return <TableSkeleton label="Loading roles" rows={4} />;
   if (roles.isError) {
-    return <ErrorAlert error={roles.error} onRetry={() => void roles.refetch()} isRetrying={roles.isFetching} />;
+    return (
+      <ErrorAlert error={roles.error} onRetry={() => void roles.refetch()} isRetrying={roles.isFetching} />
+    );
   }
 
   return (

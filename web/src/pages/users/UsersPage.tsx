@@ -29,7 +29,9 @@ export default function UsersPage() {
       />
       <Tabs
         value={tab}
-        onChange={(value) => setParams(isTab(value) && value !== "members" ? { tab: value } : {}, { replace: true })}
+        onChange={(value) =>
+          setParams(isTab(value) && value !== "members" ? { tab: value } : {}, { replace: true })
+        }
         keepMounted={false}
       >
         <Tabs.List mb="md">
