@@ -24,6 +24,8 @@ API_PREFIX = "/api/v1"
 
 def api_routers() -> list[APIRouter]:
     """Every domain's router, in the order they appear in the API document."""
+    from fundhouse.funds.accounting_router import router as fund_accounting_router
+    from fundhouse.funds.reports_router import router as fund_reports_router
     from fundhouse.funds.router import router as funds_router
     from fundhouse.identity.router import router as identity_router
     from fundhouse.ledger.router import router as ledger_router
@@ -37,6 +39,8 @@ def api_routers() -> list[APIRouter]:
         jobs_router,
         ledger_router,
         funds_router,
+        fund_accounting_router,
+        fund_reports_router,
     ]
 
 

@@ -23,6 +23,8 @@ def test_admin_signs_in_and_sees_the_members_of_the_organization(
     admin = live_server.login("admin")
     sign_in(page, admin)
 
+    expect(page).to_have_url(re.compile(r"/funds$"))
+    main_navigation(page).get_by_role("link", name="Users").click()
     expect(page).to_have_url(re.compile(r"/users$"))
     expect(page.get_by_test_id("organization-name")).to_have_text("Northwind Capital")
     members = page.get_by_role("table", name="Members")
@@ -51,7 +53,8 @@ def test_mfa_enrolled_from_the_profile_is_asked_at_the_next_sign_in(
 ) -> None:
     analyst = live_server.login("analyst")
     sign_in(page, analyst)
-    expect(page).to_have_url(re.compile(r"/profile$"))
+    expect(page).to_have_url(re.compile(r"/funds$"))
+    page.goto("/profile")
 
     page.get_by_role("button", name="Set up two-factor authentication").click()
     secret = page.get_by_test_id("mfa-secret").inner_text().replace(" ", "")
@@ -78,8 +81,9 @@ def test_mfa_enrolled_from_the_profile_is_asked_at_the_next_sign_in(
     code_field.fill(totp.now())
     page.get_by_role("button", name="Verify and sign in").click()
 
+    expect(page).to_have_url(re.compile(r"/funds$"))
+    main_navigation(page).get_by_role("link", name="Profile").click()
     expect(page).to_have_url(re.compile(r"/profile$"))
-    expect(main_navigation(page).get_by_role("link", name="Profile")).to_be_visible()
     security = page.get_by_role("region", name="Two-factor authentication")
     expect(security.get_by_text("On", exact=True)).to_be_visible()
 
@@ -89,7 +93,7 @@ def test_a_limited_partner_sees_neither_users_nor_audit(
 ) -> None:
     sign_in(page, live_server.login("limited_partner"))
 
-    expect(page).to_have_url(re.compile(r"/profile$"))
+    expect(page).to_have_url(re.compile(r"/portal$"))
     nav = main_navigation(page)
     expect(nav.get_by_role("link", name="Profile")).to_be_visible()
     expect(nav.get_by_role("link", name="Users")).to_have_count(0)
@@ -104,7 +108,7 @@ def test_the_audit_log_lists_sign_ins_and_verifies_its_chain(
     page: Page, live_server: LiveServer
 ) -> None:
     sign_in(page, live_server.login("admin"))
-    expect(page).to_have_url(re.compile(r"/users$"))
+    expect(page).to_have_url(re.compile(r"/funds$"))
 
     main_navigation(page).get_by_role("link", name="Audit log").click()
     records = page.get_by_role("table", name="Audit records")
@@ -118,7 +122,7 @@ def test_an_expired_access_cookie_is_renewed_and_a_lost_session_goes_to_sign_in(
     page: Page, live_server: LiveServer
 ) -> None:
     sign_in(page, live_server.login("compliance"))
-    expect(page).to_have_url(re.compile(r"/users$"))
+    expect(page).to_have_url(re.compile(r"/funds$"))
 
     page.context.clear_cookies(name="fh_access")
     page.goto("/audit")

@@ -19,18 +19,15 @@ from fundhouse.ledger.models import JournalEntry
 from fundhouse.platform.audit import AuditRecord
 from tests.factories import login
 from tests.funds.helpers import API, D, problem_fields
-from tests.funds.reporting import serve_reports, upload
-
-
-@pytest.fixture(scope="session")
-def base_app(base_app):
-    return serve_reports(base_app)
+from tests.funds.reporting import upload
 
 
 def count(db, model, **where) -> int:
     stmt = select(func.count()).select_from(model)
     for name, value in where.items():
-        stmt = stmt.where(getattr(model, name) == (uuid.UUID(value) if isinstance(value, str) else value))
+        stmt = stmt.where(
+            getattr(model, name) == (uuid.UUID(value) if isinstance(value, str) else value)
+        )
     return db.scalar(stmt)
 
 
@@ -169,9 +166,7 @@ def test_wrong_columns_are_refused_naming_the_missing_and_the_unknown(desk, db):
 
 def test_a_file_without_the_file_field_is_refused(desk):
     fund = desk.fund()
-    response = desk.client.post(
-        f"{API}/funds/{fund['id']}/imports/investors", headers=desk.headers
-    )
+    response = desk.client.post(f"{API}/funds/{fund['id']}/imports/investors", headers=desk.headers)
     assert response.status_code == 422 and "file" in problem_fields(response)
     unknown_kind = upload(desk, fund["id"], "partners", "name\nA\n")
     assert unknown_kind.status_code == 422 and "kind" in problem_fields(unknown_kind)
@@ -188,7 +183,7 @@ def test_commitments_are_created_at_their_closes_and_updated(desk):
     existing = desk.commit(fund["id"], brook["id"], "1000000")
     csv_text = (
         "investor,amount,currency,close_date,is_gp\n"
-        "Calder Pension Plan,\"5,000,000.00\",USD,2024-01-15,\n"
+        'Calder Pension Plan,"5,000,000.00",USD,2024-01-15,\n'
         f"{brook['id']},1500000,,,\n"
         "Northwind GP,100000,usd,2024-06-30,yes\n"
     )
@@ -207,7 +202,10 @@ def test_commitments_are_created_at_their_closes_and_updated(desk):
     assert commitments["Brook Endowment"]["id"] == existing["id"]
     assert commitments["Brook Endowment"]["amount"] == "1500000.00"
     assert commitments["Northwind GP"]["is_gp"] is True
-    assert (commitments["Northwind GP"]["close_number"], commitments["Northwind GP"]["close_date"]) == (
+    assert (
+        commitments["Northwind GP"]["close_number"],
+        commitments["Northwind GP"]["close_date"],
+    ) == (
         2,
         "2024-06-30",
     )
@@ -417,7 +415,12 @@ def test_only_importers_of_the_fund_organization_may_import(desk, other_desk, ma
     viewer = login(client, make_member(desk, "viewer"))
     lp = login(client, make_member(desk, "limited_partner"))
     for headers in (viewer, lp):
-        assert upload(desk, fund["id"], "investors", "name,kind\nA,entity\n", headers=headers).status_code == 403
+        assert (
+            upload(
+                desk, fund["id"], "investors", "name,kind\nA,entity\n", headers=headers
+            ).status_code
+            == 403
+        )
         assert desk.get("/imports/templates/investors.csv", headers=headers).status_code == 403
     stranger = upload(other_desk, fund["id"], "investors", "name,kind\nA,entity\n")
     assert stranger.status_code == 404
@@ -437,8 +440,42 @@ def test_a_retried_import_with_the_same_key_is_applied_once(desk, db):
 def test_amounts_stay_exact_decimals(desk):
     fund = desk.fund(currency="JPY")
     desk.investor("Kyoto LP")
-    ok = desk.ok(upload(desk, fund["id"], "commitments", "investor,amount\nKyoto LP,123456789\n"), 201)
+    ok = desk.ok(
+        upload(desk, fund["id"], "commitments", "investor,amount\nKyoto LP,123456789\n"), 201
+    )
     commitment = desk.ok(desk.get(f"/commitments/{ok['items'][0]['entity_id']}"))
     assert Decimal(commitment["amount"]) == Decimal("123456789")
     errors = errors_of(upload(desk, fund["id"], "commitments", "investor,amount\nKyoto LP,10.5\n"))
     assert "JPY amounts have at most 0 decimal places" in errors["row 2: amount"]
+
+
+def test_a_refusal_half_way_through_undoes_the_rows_already_applied(desk, db, monkeypatch):
+    from fundhouse.funds import imports
+    from fundhouse.platform.errors import Invalid
+
+    fund = desk.fund()
+    original = imports.service.create_investor
+    calls = []
+
+    def refuse_the_second(db_, actor, data):
+        calls.append(data.name)
+        if len(calls) == 2:
+            raise Invalid("The name is reserved.", field="name")
+        return original(db_, actor, data)
+
+    monkeypatch.setattr(imports.service, "create_investor", refuse_the_second)
+    response = upload(desk, fund["id"], "investors", "name,kind\nA,entity\nB,entity\nC,entity\n")
+    assert response.status_code == 422 and problem_fields(response) == {"name"}
+    assert "nothing was saved" in response.json()["detail"]
+    assert calls == ["A", "B"]
+    assert count(db, Investor, org_id=desk.org.id) == 0
+
+
+def test_rows_are_numbered_as_the_spreadsheet_numbers_them(desk):
+    fund = desk.fund()
+    csv_text = "\n\nname,kind,notes\n\nGood,entity,\nBad,nobody,\nStray,entity,,extra\n"
+    errors = errors_of(upload(desk, fund["id"], "investors", csv_text))
+    assert errors == {
+        "row 6: kind": "must be individual or entity",
+        "row 7: file": "the row has a value under no column heading",
+    }

@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
-from fastapi import FastAPI
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -16,7 +15,6 @@ from fundhouse.identity.models import Organization
 from fundhouse.ledger import service
 from fundhouse.ledger.models import Book
 from fundhouse.platform.access import Actor, permissions_for
-from tests.factories import API
 
 
 def make_org(db: Session, name: str = "Northwind Capital") -> Organization:
@@ -74,28 +72,3 @@ def actor(org: Organization) -> Actor:
 @pytest.fixture
 def book(db: Session, actor: Actor) -> Book:
     return make_book(db, actor)
-
-
-def _serves_ledger(app: FastAPI) -> bool:
-    return any(getattr(route, "path", "") == f"{API}/ledger/books" for route in app.routes)
-
-
-@pytest.fixture(scope="session")
-def base_app(base_app: FastAPI) -> FastAPI:
-    """The app, serving the ledger routes even where the app factory does not include them
-    yet: they go before the web app's catch-all route, as the factory would place them."""
-    if not _serves_ledger(base_app):
-        from fundhouse.ledger.router import router
-
-        before = len(base_app.router.routes)
-        base_app.include_router(router, prefix=API)
-        added = base_app.router.routes[before:]
-        del base_app.router.routes[before:]
-        catch_all = next(
-            i
-            for i, r in enumerate(base_app.router.routes)
-            if getattr(r, "path", "") == "/{path:path}"
-        )
-        base_app.router.routes[catch_all:catch_all] = added
-        base_app.openapi_schema = None
-    return base_app

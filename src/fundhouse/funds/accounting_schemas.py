@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from fundhouse.funds.models import (
     CallStatus,
@@ -27,8 +27,8 @@ from fundhouse.funds.models import (
     WaterfallType,
 )
 from fundhouse.funds.schemas import (
-    CurrencyCode,
     CountryCode,
+    CurrencyCode,
     Input,
     LongText,
     Name,
@@ -57,21 +57,18 @@ class DistributionCreate(Input):
     distribution_date: date
     company_id: uuid.UUID | None = None
     recallable: bool = False
-    recallable_amount: NonNegativeMoney = Decimal(0)
+    recallable_amount: NonNegativeMoney = Field(default=Decimal(0), validate_default=True)
     description: LongText | None = None
 
     @field_validator("recallable_amount")
     @classmethod
-    def _recallable_needs_flag(cls, value: Decimal, info: ValidationInfo) -> Decimal:
-        if value > 0 and not info.data.get("recallable"):
+    def _recallable_fits_flag(cls, value: Decimal, info: ValidationInfo) -> Decimal:
+        recallable = info.data.get("recallable")
+        if value > 0 and not recallable:
             raise ValueError("a recallable_amount needs recallable set to true")
+        if recallable and value == 0:
+            raise ValueError("a recallable distribution names its recallable_amount")
         return value
-
-    @model_validator(mode="after")
-    def _recallable_needs_amount(self) -> DistributionCreate:
-        if self.recallable and self.recallable_amount == 0:
-            raise ValueError("recallable_amount: a recallable distribution names the amount")
-        return self
 
 
 class DistributionPay(Input):
@@ -271,6 +268,27 @@ class FeeRunDetailOut(FeeRunOut):
     installments: list[FeeInstallmentOut]
 
 
+class TransactionFeeCreate(Input):
+    """A transaction (deal, monitoring, director) fee the manager received from a portfolio
+    company: it offsets the next management fee installment."""
+
+    received_date: date
+    amount: PositiveMoney
+    company_id: uuid.UUID | None = None
+    description: LongText | None = None
+
+
+class TransactionFeeOut(BaseModel):
+    id: uuid.UUID
+    fund_id: uuid.UUID
+    currency: str
+    company_id: uuid.UUID | None
+    received_date: date
+    amount: Money
+    description: str | None
+    created_at: datetime
+
+
 class ExpenseCreate(Input):
     expense_date: date
     amount: PositiveMoney
@@ -354,21 +372,32 @@ class RealizationCreate(Input):
 
     kind: Literal["sale", "write_off", "income"]
     transaction_date: date
-    cost_amount: NonNegativeMoney = Decimal(0)
-    proceeds_amount: NonNegativeMoney = Decimal(0)
+    cost_amount: NonNegativeMoney = Field(
+        default=Decimal(0),
+        validate_default=True,
+        description="Cost released; for a write-off, 0 writes off all the cost held",
+    )
+    proceeds_amount: NonNegativeMoney = Field(default=Decimal(0), validate_default=True)
     description: LongText | None = None
 
-    @model_validator(mode="after")
-    def _amounts_fit_kind(self) -> RealizationCreate:
-        if self.kind == "income" and self.cost_amount:
-            raise ValueError("cost_amount: income releases no cost")
-        if self.kind == "income" and not self.proceeds_amount:
-            raise ValueError("proceeds_amount: income needs an amount")
-        if self.kind == "write_off" and self.proceeds_amount:
-            raise ValueError("proceeds_amount: a write-off has no proceeds; record a sale")
-        if self.kind == "sale" and not (self.cost_amount or self.proceeds_amount):
-            raise ValueError("cost_amount: a sale releases cost or brings proceeds")
-        return self
+    @field_validator("cost_amount")
+    @classmethod
+    def _cost_fits_kind(cls, value: Decimal, info: ValidationInfo) -> Decimal:
+        if info.data.get("kind") == "income" and value:
+            raise ValueError("income releases no cost")
+        return value
+
+    @field_validator("proceeds_amount")
+    @classmethod
+    def _proceeds_fit_kind(cls, value: Decimal, info: ValidationInfo) -> Decimal:
+        kind = info.data.get("kind")
+        if kind == "income" and not value:
+            raise ValueError("income needs an amount")
+        if kind == "write_off" and value:
+            raise ValueError("a write-off has no proceeds; record a sale")
+        if kind == "sale" and not value and not info.data.get("cost_amount"):
+            raise ValueError("a sale releases cost or brings proceeds")
+        return value
 
 
 class ValuationCreate(Input):

@@ -24,7 +24,8 @@ from datetime import date, timedelta
 from decimal import Decimal, localcontext
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, Integer, String, case, cast, func, or_, select, type_coerce
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from fundhouse.funds.accounting_schemas import (
@@ -38,6 +39,7 @@ from fundhouse.funds.models import Commitment, Fund, Investor
 from fundhouse.funds.service import get_fund_row, quantum_of, rows_or_page
 from fundhouse.ledger import service as ledger
 from fundhouse.ledger.chart import FundAccount
+from fundhouse.ledger.currencies import minor_units
 from fundhouse.ledger.models import Account, AccountType, JournalEntry, Posting
 from fundhouse.ledger.service import _posting_totals as posting_totals
 from fundhouse.platform.access import Actor, require
@@ -75,9 +77,13 @@ NET_ASSET_TYPES = (AccountType.ASSET, AccountType.LIABILITY)
 
 
 def ledger_conditions(fund: Fund, as_of: date, since: date | None = None) -> list[Any]:
-    """Postings of the fund's book in its currency dated up to ``as_of`` (from ``since``)."""
+    """Postings of the fund's book in its currency dated up to ``as_of`` (from ``since``).
+
+    ``fund`` was read within the actor's organization, and so was its book: the entries are
+    found through the book's ``(book_id, entry_date)`` index, their postings through
+    ``entry_id``, which is the fast way through the postings of one book on both backends.
+    """
     conditions: list[Any] = [
-        Posting.org_id == fund.org_id,
         JournalEntry.book_id == fund.book_id,
         JournalEntry.entry_date <= as_of,
         Posting.currency == fund.currency,
@@ -87,13 +93,64 @@ def ledger_conditions(fund: Fund, as_of: date, since: date | None = None) -> lis
     return conditions
 
 
+INT64_DIGITS = 18
+"""Decimal digits that always fit a signed 64-bit integer (SQLite's INTEGER)."""
+
+
+def _scaled_sums(
+    db: Session,
+    fund: Fund,
+    keys: Sequence[ColumnElement[Any] | InstrumentedAttribute[Any]],
+    conditions: Iterable[ColumnElement[bool]],
+) -> dict[tuple[Any, ...], Decimal] | None:
+    """The grouped sum on SQLite, done by SQLite on exact integers.
+
+    SQLite keeps a decimal as its canonical text (``platform.db.ExactDecimal``). Each amount's
+    text is written with exactly the currency's decimal places (padded with zeros; the ledger
+    refuses any amount finer than the minor unit, so nothing but zeros is ever cut) and read as
+    a whole number of minor units, which SQLite sums exactly. None, for the caller to sum in
+    Python, when some amount is too long to be such an integer or the sum overflows.
+    """
+    places = minor_units(fund.currency)
+    raw = type_coerce(Posting.amount, String)
+    zeros = "0" * places
+    padded = raw.concat(case((func.instr(raw, ".") == 0, "." + zeros), else_=zeros))
+    fixed = func.substr(padded, 1, func.instr(raw.concat("."), ".") + places)
+    minor = cast(func.replace(fixed, ".", ""), Integer)
+    stmt = (
+        select(*keys, func.sum(minor), func.max(func.length(raw)))
+        .select_from(Posting)
+        .join(JournalEntry, JournalEntry.id == Posting.entry_id)
+        .join(Account, Account.id == Posting.account_id)
+        .where(*conditions)
+        .group_by(*keys)
+    )
+    try:
+        rows = db.execute(stmt).all()
+    except OperationalError:
+        return None
+    sums: dict[tuple[Any, ...], Decimal] = {}
+    for *key, total, longest in rows:
+        if longest + places > INT64_DIGITS:
+            return None
+        sums[tuple(key)] = Decimal(total).scaleb(-places)
+    return sums
+
+
 def net_totals(
     db: Session,
+    fund: Fund,
     keys: Sequence[ColumnElement[Any] | InstrumentedAttribute[Any]],
     conditions: Iterable[ColumnElement[bool]],
 ) -> dict[tuple[Any, ...], Decimal]:
-    """Net (debits − credits) of the matching postings grouped by ``keys``: one query, exact
-    on every backend (the ledger's own grouped sum)."""
+    """Net (debits − credits) of the matching postings of ``fund``'s book (in its currency)
+    grouped by ``keys``, exact, in one query: summed by the database on PostgreSQL (NUMERIC)
+    and on SQLite (as integers of the minor unit), else by the ledger's exact Python sum."""
+    conditions = list(conditions)
+    if db.get_bind().dialect.name == "sqlite":
+        sums = _scaled_sums(db, fund, keys, conditions)
+        if sums is not None:
+            return sums
     totals = posting_totals(db, keys, conditions)
     with localcontext(EXACT):
         return {key: debits - credits for key, (debits, credits) in totals.items()}
@@ -114,7 +171,7 @@ def partner_capital(
     return {
         (party, code): amount
         for (party, code), amount in net_totals(
-            db, [Posting.party_id, Account.code], conditions
+            db, fund, [Posting.party_id, Account.code], conditions
         ).items()
     }
 
@@ -161,37 +218,63 @@ def fund_partners(db: Session, fund: Fund) -> dict[uuid.UUID, Partner]:
             investor_id, name, investor_id == fund.gp_investor_id, committed, first
         )
     if fund.gp_investor_id is not None and fund.gp_investor_id not in partners:
-        name = db.scalar(select(Investor.name).where(Investor.id == fund.gp_investor_id))
+        gp_name = db.scalar(select(Investor.name).where(Investor.id == fund.gp_investor_id))
         partners[fund.gp_investor_id] = Partner(
-            fund.gp_investor_id, name or "GP", True, _ZERO, 2**31
+            fund.gp_investor_id, gp_name or "GP", True, _ZERO, 2**31
         )
     return partners
 
 
-def account_balances(db: Session, actor: Actor, fund: Fund, as_of: date) -> list[ledger.AccountBalance]:
-    """The fund book's account balances in the fund's currency at ``as_of`` (one query)."""
-    return [
-        b
-        for b in ledger.account_balances(db, actor, fund.book_id, as_of)
-        if b.currency == fund.currency
-    ]
+@dataclass(frozen=True)
+class Balance:
+    """One account's net balance (debit positive) in the fund's currency."""
+
+    account_code: str
+    account_name: str
+    account_type: AccountType
+    balance: Decimal
 
 
-def nav_of(balances: Iterable[ledger.AccountBalance]) -> Decimal:
+def book_balances(db: Session, fund: Fund, as_of: date) -> list[Balance]:
+    """The fund book's account balances at ``as_of``, by code (one grouped query)."""
+    totals = net_totals(
+        db, fund, [Account.code, Account.name, Account.type], ledger_conditions(fund, as_of)
+    )
+    return sorted(
+        (Balance(code, name, kind, amount) for (code, name, kind), amount in totals.items()),
+        key=lambda b: b.account_code,
+    )
+
+
+def nav_of(balances: Iterable[Balance]) -> Decimal:
     """Net assets: assets less liabilities (liabilities carry credit, negative, balances)."""
     with localcontext(EXACT):
         return sum((b.balance for b in balances if b.account_type in NET_ASSET_TYPES), _ZERO)
 
 
 def fund_nav(db: Session, actor: Actor, fund: Fund, as_of: date) -> Decimal:
-    return nav_of(account_balances(db, actor, fund, as_of))
+    """The fund's NAV at ``as_of`` (``fund`` already scoped to the actor)."""
+    return nav_of(book_balances(db, fund, as_of))
+
+
+def nav_by_date(db: Session, fund: Fund, as_of: date) -> list[tuple[date, Decimal]]:
+    """The NAV at the end of every day the net assets changed, up to ``as_of`` (one query)."""
+    conditions = [*ledger_conditions(fund, as_of), Account.type.in_(NET_ASSET_TYPES)]
+    changes = net_totals(db, fund, [JournalEntry.entry_date], conditions)
+    series = []
+    running = _ZERO
+    with localcontext(EXACT):
+        for (day,) in sorted(changes):
+            running += changes[(day,)]
+            series.append((day, running))
+    return series
 
 
 def get_nav(db: Session, actor: Actor, fund_id: uuid.UUID, as_of: date) -> NavOut:
     """The fund's NAV at ``as_of`` = its net assets in the ledger, with the accounts."""
     require(actor, "valuation:read")
     fund = get_fund_row(db, actor, fund_id)
-    balances = account_balances(db, actor, fund, as_of)
+    balances = book_balances(db, fund, as_of)
     with localcontext(EXACT):
         assets = sum((b.balance for b in balances if b.account_type == AccountType.ASSET), _ZERO)
         liabilities = -sum(
@@ -205,7 +288,9 @@ def get_nav(db: Session, actor: Actor, fund_id: uuid.UUID, as_of: date) -> NavOu
         liabilities=money_of(fund, liabilities),
         nav=money_of(fund, assets - liabilities),
         accounts=[
-            AccountLineOut(code=b.account_code, name=b.account_name, balance=money_of(fund, b.balance))
+            AccountLineOut(
+                code=b.account_code, name=b.account_name, balance=money_of(fund, b.balance)
+            )
             for b in balances
             if b.account_type in NET_ASSET_TYPES and b.balance != 0
         ],
@@ -253,12 +338,17 @@ def _statements(
     investors: Sequence[tuple[uuid.UUID, str]],
     start: date | None,
     end: date,
+    *,
+    every_partner: bool = False,
 ) -> list[CapitalAccountOut]:
+    """Statements of ``investors``; ``every_partner`` says they are all of the fund's
+    partners, so the balances are read without naming them."""
     ids = [investor_id for investor_id, _ in investors]
+    parties = None if every_partner else ids
     opening: dict[tuple[uuid.UUID, str], Decimal] = {}
     if start is not None and ids:
-        opening = partner_capital(db, fund, start - timedelta(days=1), parties=ids)
-    closing = partner_capital(db, fund, end, parties=ids) if ids else {}
+        opening = partner_capital(db, fund, start - timedelta(days=1), parties=parties)
+    closing = partner_capital(db, fund, end, parties=parties) if ids else {}
     return [
         CapitalAccountOut(
             fund_id=fund.id,
@@ -275,7 +365,8 @@ def _statements(
     ]
 
 
-def _partner_investors(fund: Fund) -> Any:
+def partner_investors(fund: Fund) -> Any:
+    """The fund's partners as investors: a statement to page or filter."""
     committed = select(Commitment.investor_id).where(Commitment.fund_id == fund.id)
     stmt = select(Investor).where(Investor.org_id == fund.org_id)
     if fund.gp_investor_id is not None:
@@ -301,7 +392,7 @@ def list_capital_accounts(
     fund = get_fund_row(db, actor, fund_id)
     rows, next_cursor = rows_or_page(
         db,
-        _partner_investors(fund),
+        partner_investors(fund),
         sort_column=Investor.name,
         id_column=Investor.id,
         descending=False,
@@ -309,7 +400,8 @@ def list_capital_accounts(
         cursor=cursor,
         everything=everything,
     )
-    items = _statements(db, fund, [(i.id, i.name) for i in rows], start, end)
+    investors = [(i.id, i.name) for i in rows]
+    items = _statements(db, fund, investors, start, end, every_partner=everything)
     return Page[CapitalAccountOut](items=items, next_cursor=next_cursor)
 
 
@@ -345,7 +437,7 @@ def get_capital_account(
     require(actor, "ledger:read")
     _check_period(start, end)
     fund = get_fund_row(db, actor, fund_id)
-    investor = db.scalar(_partner_investors(fund).where(Investor.id == investor_id))
+    investor = db.scalar(partner_investors(fund).where(Investor.id == investor_id))
     if investor is None:
         raise NotFound("No such partner of this fund.")
     return _statements(db, fund, [(investor.id, investor.name)], start, end)[0]
@@ -366,7 +458,9 @@ def capital_accounts_for(
 # --- reconciliation ----------------------------------------------------------------------
 
 
-def reconcile(db: Session, actor: Actor, fund_id: uuid.UUID, as_of: date) -> CapitalReconciliationOut:
+def reconcile(
+    db: Session, actor: Actor, fund_id: uuid.UUID, as_of: date
+) -> CapitalReconciliationOut:
     """The partners' capital accounts against the trial balance at ``as_of``.
 
     Two grouped queries: the book's account balances and the partners' balances. The sum of
@@ -375,7 +469,7 @@ def reconcile(db: Session, actor: Actor, fund_id: uuid.UUID, as_of: date) -> Cap
     """
     require(actor, "ledger:read")
     fund = get_fund_row(db, actor, fund_id)
-    balances = account_balances(db, actor, fund, as_of)
+    balances = book_balances(db, fund, as_of)
     capital = capital_of(partner_capital(db, fund, as_of))
     known = fund_partners(db, fund)
     with localcontext(EXACT):

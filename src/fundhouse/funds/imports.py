@@ -87,7 +87,7 @@ from fundhouse.ledger.currencies import decimal_places, minor_units
 from fundhouse.platform import audit
 from fundhouse.platform.access import Actor, require
 from fundhouse.platform.db import utcnow
-from fundhouse.platform.errors import AppError, FieldError, Invalid
+from fundhouse.platform.errors import Conflict, FieldError, Invalid
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -285,8 +285,9 @@ def read_rows(content: bytes, filename: str | None, kind: ImportKind) -> list[Ro
     """The data rows of an upload, keyed by canonical column names.
 
     Refused whole (:class:`Invalid` on ``file``): an empty or oversized file, one that is
-    neither CSV nor XLSX, a header with unknown, repeated or unnamed columns or without a
-    required column, and more than :data:`MAX_ROWS` rows.
+    neither CSV nor XLSX, a header with unknown or repeated columns or without a required
+    column, and more than :data:`MAX_ROWS` rows. Blank rows are skipped; a value under a
+    column without a heading is left for the row checks to report.
     """
     if not content:
         raise _file_error("The file is empty.")
@@ -301,8 +302,10 @@ def read_rows(content: bytes, filename: str | None, kind: ImportKind) -> list[Ro
         raise _file_error("The file is named .xlsx but is not an XLSX workbook.")
     else:
         raw = _csv_rows(content)
+    skipped = 0
     while raw and all(_blank(v) for v in raw[0]):
         raw.pop(0)
+        skipped += 1
     if not raw:
         raise _file_error("The file has no header row.")
     columns = COLUMNS[kind]
@@ -337,12 +340,13 @@ def read_rows(content: bytes, filename: str | None, kind: ImportKind) -> list[Ro
         )
     if problems:
         expected = ", ".join(c.name for c in columns)
+        what = kind.value.replace("_", " ")
         raise _file_error(
-            f"The header row does not fit an import of {kind.value.replace('_', ' ')}: {'; '.join(problems)}. "
+            f"The header row does not fit an import of {what}: {'; '.join(problems)}. "
             f"Expected columns: {expected}."
         )
     rows: list[Row] = []
-    for number, values in enumerate(raw[1:], start=2):
+    for number, values in enumerate(raw[1:], start=2 + skipped):
         if all(_blank(v) for v in values):
             continue
         if len(rows) >= MAX_ROWS:
@@ -1231,7 +1235,7 @@ def import_file(
     savepoint = db.begin_nested()
     try:
         items = apply()
-    except AppError as exc:
+    except (Invalid, Conflict) as exc:
         savepoint.rollback()
         raise Invalid(
             f"The file could not be applied, so nothing was saved: {exc.detail or exc.title}",

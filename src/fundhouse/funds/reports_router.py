@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 from fastapi.responses import JSONResponse
 
-from fundhouse.funds import imports, statements
+from fundhouse.funds import imports, reports, statements
 from fundhouse.funds.imports import ImportKind, ImportResult
+from fundhouse.funds.models import DocumentFormat
 from fundhouse.funds.statements import (
     BatchStarted,
     Document,
@@ -170,6 +172,27 @@ def my_statement_download(
     actor: Annotated[Actor, requires("lp_portal:read")],
 ) -> Response:
     return document_response(statements.my_statement_download(db, actor, statement_id))
+
+
+# --- the quarterly report ----------------------------------------------------------------
+
+
+@router.get(
+    "/funds/{fund_id}/reports/quarterly",
+    tags=["reports"],
+    summary="The fund's quarterly report: summary, capital activity, investments, partners",
+    response_class=Response,
+    responses={**FILE, **READ},
+)
+def quarterly_report(
+    fund_id: uuid.UUID,
+    db: DbSession,
+    actor: Annotated[Actor, requires("report:read", "performance:read")],
+    period_end: Annotated[date, Query(description="The last day of a calendar quarter")],
+    format: Annotated[Literal["pdf", "xlsx"], Query(description="pdf (default) or xlsx")] = "pdf",
+) -> Response:
+    document = reports.quarterly_report(db, actor, fund_id, period_end, DocumentFormat(format))
+    return document_response(document)
 
 
 # --- imports -----------------------------------------------------------------------------

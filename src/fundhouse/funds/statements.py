@@ -22,7 +22,7 @@ import os
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -41,7 +41,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
-from fundhouse.funds import capital_accounts
+from fundhouse.funds import capital_accounts, performance
 from fundhouse.funds.export import csv_of
 from fundhouse.funds.models import (
     Close,
@@ -293,7 +293,7 @@ class PdfStyles:
     def __init__(self) -> None:
         base = notice_styles()
         self.title = base["title"]
-        self.heading = base["h"]
+        self.heading = base["h"].clone("heading", keepWithNext=1)
         self.text = base["p"]
         self.small = base["p"].clone("small", fontSize=7.5, leading=9.5, textColor=colors.grey)
 
@@ -307,8 +307,11 @@ def amounts_table(
     header: Sequence[str],
     rows: Sequence[tuple[str, Sequence[str], bool, bool]],
     widths: Sequence[float],
+    *,
+    text_columns: Sequence[int] = (),
 ) -> Table:
-    """A table of labelled amounts: ``rows`` are (label, cells, is_total, indent)."""
+    """A table of labelled amounts: ``rows`` are (label, cells, is_total, indent). Columns
+    after the label are right-aligned, except ``text_columns`` (their indexes)."""
     data: list[list[str]] = [list(header)]
     style: list[Any] = [
         ("FONT", (0, 0), (-1, -1), "Helvetica", 8.5),
@@ -320,6 +323,7 @@ def amounts_table(
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
     ]
+    style += [("ALIGN", (c, 0), (c, -1), "LEFT") for c in text_columns]
     for index, (label, cells, is_total, indent) in enumerate(rows, start=1):
         data.append([("    " if indent else "") + label, *cells])
         if is_total:
@@ -638,6 +642,86 @@ def _column(lines: dict[str, Decimal], recallable: Decimal, quantum: Decimal) ->
     )
 
 
+def _performance(
+    db: Session, actor: Actor, fund: Fund, as_of: date, investor_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Performance]:
+    """Each LP's net performance since inception at ``as_of`` (:mod:`fundhouse.funds.performance`,
+    every partner's IRR solved together), for readers allowed to see performance."""
+    if not actor.can("performance:read"):
+        return {}
+    wanted = set(investor_ids)
+    page = performance.investor_performance(db, actor, fund.id, as_of, everything=True)
+    return {
+        row.investor_id: Performance(
+            net_irr=row.irr, net_irr_note=row.irr_reason, tvpi=row.tvpi, dpi=row.dpi, rvpi=row.rvpi
+        )
+        for row in page.items
+        if row.investor_id in wanted
+    }
+
+
+@dataclass(frozen=True)
+class PartnerAccount:
+    """One partner's capital account for a quarter and since inception, with its commitment."""
+
+    investor_id: uuid.UUID
+    investor_name: str
+    quarter: AccountColumn
+    inception: AccountColumn
+    commitment: Decimal
+    recallable_to_date: Decimal
+
+    @property
+    def unfunded(self) -> Decimal:
+        """Commitment − contributions to date + recallable distributions to date (ILPA)."""
+        return self.commitment - self.inception.contributions + self.recallable_to_date
+
+
+def partner_accounts(
+    db: Session,
+    fund: Fund,
+    period_start: date,
+    period_end: date,
+    investor_ids: Sequence[uuid.UUID],
+) -> dict[uuid.UUID, PartnerAccount]:
+    """The listed partners' capital accounts for the quarter and since inception, in six
+    grouped queries whatever their number: the partners' ledger balances the day before the
+    quarter and at its end (:mod:`fundhouse.funds.capital_accounts`), their recallable
+    distributions (in the quarter and to date), commitments and names."""
+    ids = list(investor_ids)
+    if not ids:
+        return {}
+    names = dict(db.execute(select(Investor.id, Investor.name).where(Investor.id.in_(ids))).all())
+    opening = capital_accounts.partner_capital(
+        db, fund, period_start - timedelta(days=1), parties=ids
+    )
+    closing = capital_accounts.partner_capital(db, fund, period_end, parties=ids)
+    recallable_quarter = _recallable_to(db, fund, ids, period_start, period_end)
+    recallable_total = _recallable_to(db, fund, ids, None, period_end)
+    committed = _committed_at(db, fund, ids, period_end)
+    quantum = quantum_of(fund.currency)
+    zero = quantum * 0
+    return {
+        investor_id: PartnerAccount(
+            investor_id=investor_id,
+            investor_name=names[investor_id],
+            quarter=_column(
+                capital_accounts.statement_lines(fund, opening, closing, investor_id),
+                recallable_quarter[investor_id],
+                quantum,
+            ),
+            inception=_column(
+                capital_accounts.statement_lines(fund, {}, closing, investor_id),
+                recallable_total[investor_id],
+                quantum,
+            ),
+            commitment=committed[investor_id] + zero,
+            recallable_to_date=recallable_total[investor_id] + zero,
+        )
+        for investor_id in ids
+    }
+
+
 def statement_figures(
     db: Session,
     actor: Actor,
@@ -646,55 +730,40 @@ def statement_figures(
     period_end: date,
     investor_ids: Sequence[uuid.UUID],
 ) -> dict[uuid.UUID, StatementFigures]:
-    """Every listed LP's statement figures for the quarter, in a fixed number of grouped
-    queries whatever their number: the partners' ledger balances before the quarter and at
-    its end (:mod:`fundhouse.funds.capital_accounts`), their recallable distributions and
-    commitments, the investors' names and their performance to date."""
-    ids = list(investor_ids)
-    if not ids:
-        return {}
-    names = dict(db.execute(select(Investor.id, Investor.name).where(Investor.id.in_(ids))))
-    opening = capital_accounts.partner_capital(
-        db, fund, period_start - timedelta(days=1), parties=ids
-    )
-    closing = capital_accounts.partner_capital(db, fund, period_end, parties=ids)
-    recallable_quarter = _recallable_to(db, fund, ids, period_start, period_end)
-    recallable_total = _recallable_to(db, fund, ids, None, period_end)
-    committed = _committed_at(db, fund, ids, period_end)
-    performance = investor_performance(db, actor, fund, period_end, ids)
-    quantum = quantum_of(fund.currency)
-    figures = {}
-    for investor_id in ids:
-        quarter = _column(
-            capital_accounts.statement_lines(fund, opening, closing, investor_id),
-            recallable_quarter[investor_id],
-            quantum,
-        )
-        inception = _column(
-            capital_accounts.statement_lines(fund, {}, closing, investor_id),
-            recallable_total[investor_id],
-            quantum,
-        )
-        commitment = committed[investor_id] + quantum * 0
-        recallable = recallable_total[investor_id] + quantum * 0
-        figures[investor_id] = StatementFigures(
+    """Every listed LP's statement figures for the quarter: their capital accounts
+    (:func:`partner_accounts`) and their performance to date, in a fixed number of grouped
+    queries whatever their number."""
+    accounts = partner_accounts(db, fund, period_start, period_end, investor_ids)
+    performances = _performance(db, actor, fund, period_end, list(accounts))
+    return {
+        investor_id: StatementFigures(
             fund_id=fund.id,
             fund_name=fund.name,
             fund_legal_name=fund.legal_name,
             currency=fund.currency,
             investor_id=investor_id,
-            investor_name=names[investor_id],
+            investor_name=a.investor_name,
             period_start=period_start,
             period_end=period_end,
-            quarter=quarter,
-            inception=inception,
-            commitment=commitment,
-            contributed_to_date=inception.contributions,
-            recallable_to_date=recallable,
-            unfunded=commitment - inception.contributions + recallable,
-            performance=performance.get(investor_id),
+            quarter=a.quarter,
+            inception=a.inception,
+            commitment=a.commitment,
+            contributed_to_date=a.inception.contributions,
+            recallable_to_date=a.recallable_to_date,
+            unfunded=a.unfunded,
+            performance=performances.get(investor_id),
         )
-    return figures
+        for investor_id, a in accounts.items()
+    }
+
+
+def sum_columns(columns: Iterable[AccountColumn], zero: Decimal) -> AccountColumn:
+    """Several partners' columns added line by line (a fund's capital activity)."""
+    totals = dict.fromkeys((f.name for f in fields(AccountColumn)), zero)
+    for column in columns:
+        for name in totals:
+            totals[name] += getattr(column, name)
+    return AccountColumn(**totals)
 
 
 # --- the API's shapes --------------------------------------------------------------------
@@ -715,7 +784,10 @@ class StatementCreate(BaseModel):
     period_end: date = Field(description="The last day of a calendar quarter")
     format: DocumentFormat = DocumentFormat.PDF
 
-    _format = field_validator("format")(_statement_format)
+    @field_validator("format")
+    @classmethod
+    def _pdf_or_xlsx(cls, fmt: DocumentFormat) -> DocumentFormat:
+        return _statement_format(fmt)
 
 
 class StatementBatchCreate(BaseModel):
@@ -802,7 +874,9 @@ def _statements_out(
     ids = {s.investor_id for s in statements if s.investor_id is not None}
     names: dict[uuid.UUID, str] = {}
     if ids:
-        names = dict(db.execute(select(Investor.id, Investor.name).where(Investor.id.in_(ids))))
+        names = dict(
+            db.execute(select(Investor.id, Investor.name).where(Investor.id.in_(ids))).all()
+        )
     return [
         statement_out(s, names.get(s.investor_id) if s.investor_id else None, portal=portal)
         for s in statements
@@ -932,12 +1006,14 @@ def _save_statement(
 # --- making statements -------------------------------------------------------------------
 
 
-def _partners(db: Session, fund: Fund) -> list[uuid.UUID]:
-    """The investors with a commitment in the fund, in the order of their first commitment."""
+def fund_partner_ids(db: Session, fund: Fund, admitted_by: date) -> list[uuid.UUID]:
+    """The investors with a commitment in the fund admitted at a close held by
+    ``admitted_by``, in the order of their first commitment."""
     first = func.min(Commitment.sequence)
     rows = db.execute(
         select(Commitment.investor_id, first)
-        .where(Commitment.fund_id == fund.id)
+        .join(Close, Close.id == Commitment.close_id)
+        .where(Commitment.fund_id == fund.id, Close.close_date <= admitted_by)
         .group_by(Commitment.investor_id)
         .order_by(first)
     )
@@ -951,8 +1027,11 @@ def generate_statement(
     require(actor, "report:write")
     fund = get_fund_row(db, actor, fund_id)
     period_start = quarter_of(data.period_end)
-    if data.investor_id not in _partners(db, fund):
-        raise Invalid("This investor has no commitment in this fund.", field="investor_id")
+    if data.investor_id not in fund_partner_ids(db, fund, data.period_end):
+        raise Invalid(
+            f"This investor had no commitment in this fund by {data.period_end}.",
+            field="investor_id",
+        )
     figures = statement_figures(db, actor, fund, period_start, data.period_end, [data.investor_id])
     existing = _existing_statements(db, fund, data.period_end, [data.format])
     statement = _save_statement(
@@ -1011,7 +1090,7 @@ def run_statement_batch(
     require(actor, "report:write")
     fund = get_fund_row(db, actor, fund_id)
     period_start = quarter_of(period_end)
-    partners = _partners(db, fund)
+    partners = fund_partner_ids(db, fund, period_end)
     total = len(partners)
     progress(0, total, "Computing the capital accounts")
     figures = statement_figures(db, actor, fund, period_start, period_end, partners)

@@ -132,7 +132,9 @@ class Position:
         self.proceeds += proceeds
         self.realized_gain += gain
         return Effect(
-            cost=self.cost, unrealized=self.unrealized, realized_gain=gain,
+            cost=self.cost,
+            unrealized=self.unrealized,
+            realized_gain=gain,
             unrealized_released=released,
         )
 
@@ -173,7 +175,10 @@ def replay(
 
 
 def company_positions(
-    db: Session, fund: Fund, company_ids: Sequence[uuid.UUID] | None = None, until: date | None = None
+    db: Session,
+    fund: Fund,
+    company_ids: Sequence[uuid.UUID] | None = None,
+    until: date | None = None,
 ) -> dict[uuid.UUID, Position]:
     """Positions of the fund's companies (or of ``company_ids``): two queries."""
     inv_stmt = select(Investment).where(Investment.fund_id == fund.id)
@@ -314,7 +319,9 @@ def company_out(fund: Fund, company: PortfolioCompany, position: Position) -> Co
     )
 
 
-def create_company(db: Session, actor: Actor, fund_id: uuid.UUID, data: CompanyCreate) -> CompanyOut:
+def create_company(
+    db: Session, actor: Actor, fund_id: uuid.UUID, data: CompanyCreate
+) -> CompanyOut:
     require(actor, "valuation:write")
     fund = get_fund_row(db, actor, fund_id)
     taken = db.scalar(
@@ -386,7 +393,9 @@ def export_companies_csv(db: Session, actor: Actor, fund_id: uuid.UUID) -> str:
 # --- transactions and valuations ---------------------------------------------------------
 
 
-def _locked(db: Session, actor: Actor, company_id: uuid.UUID) -> tuple[PortfolioCompany, Fund, Position]:
+def _locked(
+    db: Session, actor: Actor, company_id: uuid.UUID
+) -> tuple[PortfolioCompany, Fund, Position]:
     company = get_company_row(db, actor, company_id, for_update=True)
     fund = get_fund_row(db, actor, company.fund_id, for_update=True)
     return company, fund, company_positions(db, fund, [company.id])[company.id]
@@ -403,9 +412,7 @@ def _check_date(position: Position, when: date, field: str) -> None:
         )
 
 
-def investment_out(
-    fund: Fund, investment: Investment, effect: Effect
-) -> InvestmentOut:
+def investment_out(fund: Fund, investment: Investment, effect: Effect) -> InvestmentOut:
     return InvestmentOut(
         id=investment.id,
         company_id=investment.company_id,
@@ -423,8 +430,14 @@ def investment_out(
 
 
 def _post(
-    db: Session, actor: Actor, fund: Fund, when: date, memo: str, lines: list[ledger.Line],
-    source_type: str, source_id: uuid.UUID,
+    db: Session,
+    actor: Actor,
+    fund: Fund,
+    when: date,
+    memo: str,
+    lines: list[ledger.Line],
+    source_type: str,
+    source_id: uuid.UUID,
 ) -> uuid.UUID | None:
     if not lines:
         return None
@@ -550,9 +563,7 @@ def record_realization(
             lines += partner_lines(fund, FundAccount.REALIZED_GAIN, shares, -1)
         released = effect.unrealized_released
         if released:
-            lines.append(
-                ledger.Line(FundAccount.UNREALIZED_APPRECIATION, -released, fund.currency)
-            )
+            lines.append(ledger.Line(FundAccount.UNREALIZED_APPRECIATION, -released, fund.currency))
             shares = allocate_to_partners(db, fund, released, data.transaction_date)
             lines += partner_lines(fund, FundAccount.CHANGE_IN_UNREALIZED_APPRECIATION, shares, 1)
         word = "Sale of" if kind == InvestmentKind.SALE else "Write-off of"
@@ -610,9 +621,7 @@ def record_valuation(
     effect = position.value(fair_value)
     lines: list[ledger.Line] = []
     if effect.change:
-        lines.append(
-            ledger.Line(FundAccount.UNREALIZED_APPRECIATION, effect.change, fund.currency)
-        )
+        lines.append(ledger.Line(FundAccount.UNREALIZED_APPRECIATION, effect.change, fund.currency))
         shares = allocate_to_partners(db, fund, effect.change, data.as_of)
         lines += partner_lines(fund, FundAccount.CHANGE_IN_UNREALIZED_APPRECIATION, shares, -1)
     valuation.ledger_entry_id = _post(

@@ -125,7 +125,7 @@ class Context:
 
 def _lock_chain(db: Session) -> None:
     if db.get_bind().dialect.name == "postgresql":
-        db.execute(text("SELECT pg_advisory_xact_lock(7411001)"))
+        db.execute(text("SELECT pg_advisory_xact_lock(7411001, hashtext(current_schema()))"))
 
 
 def record(

@@ -106,7 +106,9 @@ export function createApiClient(options: SessionFetchOptions & { baseUrl?: strin
     fetch: options.fetch,
     onSessionExpired: options.onSessionExpired ?? (() => sessionExpiredHandler()),
   });
-  return createClient<paths>({
+  // Typed by the JSON answers only: the lists that also export CSV (`format=csv`) are read as
+  // JSON here, and their files are fetched by plain links.
+  return createClient<paths, "application/json">({
     baseUrl: options.baseUrl ?? window.location.origin,
     credentials: "include",
     fetch: (request: Request) =>

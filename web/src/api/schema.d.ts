@@ -1146,6 +1146,688 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/funds/{fund_id}/distributions/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Each partner's share of a distribution through the waterfall (saves nothing) */
+        post: operations["preview_distribution_api_v1_funds__fund_id__distributions_preview_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{fund_id}/distributions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The fund's distributions */
+        get: operations["list_distributions_api_v1_funds__fund_id__distributions_get"];
+        put?: never;
+        /** Draft a distribution with its waterfall allocation */
+        post: operations["create_distribution_api_v1_funds__fund_id__distributions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/distributions/{distribution_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A distribution with its tiers and each partner's share */
+        get: operations["get_distribution_api_v1_distributions__distribution_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/distributions/{distribution_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a draft distribution (not its author: maker/checker) */
+        post: operations["approve_distribution_api_v1_distributions__distribution_id__approve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/distributions/{distribution_id}/issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue an approved distribution: post the partners' shares */
+        post: operations["issue_distribution_api_v1_distributions__distribution_id__issue_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/distributions/{distribution_id}/pay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pay an issued distribution (send an Idempotency-Key) */
+        post: operations["pay_distribution_api_v1_distributions__distribution_id__pay_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/distributions/{distribution_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a draft or approved distribution */
+        post: operations["cancel_distribution_api_v1_distributions__distribution_id__cancel_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/distributions/{distribution_id}/notices/{investor_id}.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One partner's notice of a distribution, as PDF */
+        get: operations["distribution_notice_api_v1_distributions__distribution_id__notices__investor_id__pdf_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{fund_id}/clawback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The GP's clawback if the fund ended now (computed, not booked) */
+        get: operations["clawback_api_v1_funds__fund_id__clawback_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{fund_id}/carry-accruals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accrue carried interest by hypothetical liquidation at a date */
+        post: operations["accrue_carry_api_v1_funds__fund_id__carry_accruals_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{fund_id}/fee-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The fund's management fee runs */
+        get: operations["list_fee_runs_api_v1_funds__fund_id__fee_runs_get"];
+        put?: never;
+        /** Bill a management fee installment (preview, or post; send an Idempotency-Key) */
+        post: operations["run_fees_api_v1_funds__fund_id__fee_runs_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{fund_id}/transaction-fees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The fund's transaction fees */
+        get: operations["list_transaction_fees_api_v1_funds__fund_id__transaction_fees_get"];
+        put?: never;
+        /** Record a transaction fee the manager received (it offsets management fees) */
+        post: operations["record_transaction_fee_api_v1_funds__fund_id__transaction_fees_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{fund_id}/expenses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The fund's expenses */
+        get: operations["list_expenses_api_v1_funds__fund_id__expenses_get"];
+        put?: never;
+        /** Record a fund expense, charged to the partners pro rata to commitments */
+        post: operations["create_expense_api_v1_funds__fund_id__expenses_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{fund_id}/portfolio-companies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The fund's portfolio companies with cost, fair value and gains */
+        get: operations["list_companies_api_v1_funds__fund_id__portfolio_companies_get"];
+        put?: never;
+        /** Add a portfolio company */
+        post: operations["create_company_api_v1_funds__fund_id__portfolio_companies_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portfolio-companies/{company_id}/investments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a purchase at cost (send an Idempotency-Key) */
+        post: operations["record_investment_api_v1_portfolio_companies__company_id__investments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portfolio-companies/{company_id}/valuations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a company's fair value at a date */
+        post: operations["record_valuation_api_v1_portfolio_companies__company_id__valuations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portfolio-companies/{company_id}/realizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a sale, write-off or income (send an Idempotency-Key) */
+        post: operations["record_realization_api_v1_portfolio_companies__company_id__realizations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{fund_id}/nav": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The fund's NAV (net assets in the ledger) at a date */
+        get: operations["get_nav_api_v1_funds__fund_id__nav_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{fund_id}/capital-accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every partner's capital account for a period */
+        get: operations["list_capital_accounts_api_v1_funds__fund_id__capital_accounts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{fund_id}/capital-accounts/{investor_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One partner's capital account for a period */
+        get: operations["get_capital_account_api_v1_funds__fund_id__capital_accounts__investor_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{fund_id}/reconciliation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The partners' capital accounts against the trial balance */
+        get: operations["reconcile_api_v1_funds__fund_id__reconciliation_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{fund_id}/performance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The fund's net and gross performance, and PMEs against a benchmark */
+        get: operations["fund_performance_api_v1_funds__fund_id__performance_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{fund_id}/performance/investors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each partner's net performance */
+        get: operations["investor_performance_api_v1_funds__fund_id__performance_investors_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{fund_id}/j-curve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cumulative called, distributed and NAV by quarter */
+        get: operations["j_curve_api_v1_funds__fund_id__j_curve_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{fund_id}/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The fund page's figures in one answer */
+        get: operations["dashboard_api_v1_funds__fund_id__dashboard_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/benchmarks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's benchmarks */
+        get: operations["list_benchmarks_api_v1_benchmarks_get"];
+        put?: never;
+        /** Create a benchmark index */
+        post: operations["create_benchmark_api_v1_benchmarks_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/benchmarks/{benchmark_id}/levels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload a benchmark's levels (CSV with columns date and level) */
+        post: operations["upload_levels_api_v1_benchmarks__benchmark_id__levels_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/capital-account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My capital accounts for a period */
+        get: operations["my_capital_accounts_api_v1_portal_capital_account_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/distributions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My shares of issued distributions */
+        get: operations["my_distributions_api_v1_portal_distributions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/distributions/{distribution_id}/notices/{investor_id}.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My notice of a distribution, as PDF */
+        get: operations["my_distribution_notice_api_v1_portal_distributions__distribution_id__notices__investor_id__pdf_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/performance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My performance in each fund */
+        get: operations["my_performance_api_v1_portal_performance_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{fund_id}/statements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The fund's statements (filter by investor, quarter, kind, document format) */
+        get: operations["list_statements_api_v1_funds__fund_id__statements_get"];
+        put?: never;
+        /** Make one LP's capital account statement for a quarter (again: replaces it) */
+        post: operations["generate_statement_api_v1_funds__fund_id__statements_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{fund_id}/statements/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make every LP's statements of a quarter in the background
+         * @description Answers at once with the job to follow at `GET /jobs/{job_id}` (its progress counts the LPs done).
+         */
+        post: operations["start_statement_batch_api_v1_funds__fund_id__statements_batch_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/statements/{statement_id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A statement's file */
+        get: operations["download_statement_api_v1_statements__statement_id__download_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/statements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My capital account statements */
+        get: operations["my_statements_api_v1_portal_statements_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/statements/{statement_id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of my statements' file */
+        get: operations["my_statement_download_api_v1_portal_statements__statement_id__download_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{fund_id}/reports/quarterly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The fund's quarterly report: summary, capital activity, investments, partners */
+        get: operations["quarterly_report_api_v1_funds__fund_id__reports_quarterly_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{fund_id}/imports/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import investors, commitments or historical cash flows from CSV or XLSX
+         * @description The whole file is validated first: any bad row gives 422 with every problem in `errors` (fields such as `row 7: amount`) and nothing is saved. A clean file is applied in one transaction (201), or only tried and rolled back with `dry_run=true` (200).
+         *
+         *     Columns (the first row names them):
+         *
+         *     - **investors**: `name` (required): The investor's legal name; `kind` (required): individual or entity; `email`: E-mail address for notices; `phone`: Telephone number; `address`: Postal address; `country`: ISO 3166 alpha-2 code; `tax_id`: Tax identifier (encrypted at rest); `bank_name`: Bank for distributions; `bank_account`: Account number (encrypted at rest); `bank_routing`: Routing number (encrypted at rest); `withholding_rate`: Tax withheld on distributions, a fraction; `notes`: Free text.
+         *     - **commitments**: `investor` (required): The investor's name (as recorded) or id; `amount` (required): The commitment, a positive amount; `currency`: ISO 4217 code; must be the fund's currency; `close_date`: YYYY-MM-DD of the close that admits it; the fund's latest close by default; `is_gp`: true for the GP's own commitment.
+         *     - **cash_flows**: `investor` (required): The investor's name (as recorded) or id; `date` (required): YYYY-MM-DD the money moved; `type` (required): contribution or distribution; `amount` (required): A positive amount; `currency`: ISO 4217 code; must be the fund's currency; `recallable_amount`: Distributions: the part that may be called again; `tier`: Distributions: waterfall tier (return_of_capital by default, preferred_return, catch_up, carried_interest); `reference`: Wire reference or memo.
+         */
+        post: operations["import_file_api_v1_funds__fund_id__imports__kind__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/templates/{kind}.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The CSV template of an import: its columns and an example row */
+        get: operations["import_template_api_v1_imports_templates__kind__csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1168,6 +1850,15 @@ export interface components {
             org_id: string;
             /** Role */
             role: string;
+        };
+        /** AccountLineOut */
+        AccountLineOut: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Balance */
+            balance: string;
         };
         /** AccountOut */
         AccountOut: {
@@ -1327,11 +2018,63 @@ export interface components {
             /** Ip */
             ip: string | null;
         };
+        /** BatchStarted */
+        BatchStarted: {
+            /**
+             * Job Id
+             * Format: uuid
+             */
+            job_id: string;
+            /** Status Url */
+            status_url: string;
+        };
+        /** BenchmarkCreate */
+        BenchmarkCreate: {
+            /** Name */
+            name: string;
+            /** Currency */
+            currency?: string | null;
+            /** Description */
+            description?: string | null;
+        };
+        /** BenchmarkOut */
+        BenchmarkOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Currency */
+            currency: string | null;
+            /** Description */
+            description: string | null;
+            /** Levels */
+            levels: number;
+            /** First Date */
+            first_date: string | null;
+            /** Last Date */
+            last_date: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
         /** Body_create_reconciliation_api_v1_funds__fund_id__reconciliations_post */
         Body_create_reconciliation_api_v1_funds__fund_id__reconciliations_post: {
             /**
              * File
              * @description The bank statement as CSV
+             */
+            file: string;
+        };
+        /** Body_import_file_api_v1_funds__fund_id__imports__kind__post */
+        Body_import_file_api_v1_funds__fund_id__imports__kind__post: {
+            /**
+             * File
+             * @description The rows as CSV (UTF-8) or XLSX
              */
             file: string;
         };
@@ -1354,6 +2097,14 @@ export interface components {
             mfa_code?: string | null;
             /** Refresh Token */
             refresh_token?: string | null;
+        };
+        /** Body_upload_levels_api_v1_benchmarks__benchmark_id__levels_post */
+        Body_upload_levels_api_v1_benchmarks__benchmark_id__levels_post: {
+            /**
+             * File
+             * @description date,level rows as CSV
+             */
+            file: string;
         };
         /** BookOut */
         BookOut: {
@@ -1593,6 +2344,165 @@ export interface components {
          * @enum {string}
          */
         CallStatus: "draft" | "approved" | "issued" | "partially_paid" | "paid" | "cancelled";
+        /**
+         * CapitalAccountOut
+         * @description One partner's capital account for a period (ILPA Reporting Template, capital account
+         *     statement). Each line is its effect on the partner's capital: contributions and gains
+         *     positive, distributions, fees, expenses, losses and carry paid to the GP negative.
+         *     ``ending_balance`` = ``beginning_balance`` + every line.
+         */
+        CapitalAccountOut: {
+            /**
+             * Fund Id
+             * Format: uuid
+             */
+            fund_id: string;
+            /** Fund Name */
+            fund_name: string;
+            /** Currency */
+            currency: string;
+            /**
+             * Investor Id
+             * Format: uuid
+             */
+            investor_id: string;
+            /** Investor Name */
+            investor_name: string;
+            /** Is Gp */
+            is_gp: boolean;
+            /** Start */
+            start: string | null;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /** Beginning Balance */
+            beginning_balance: string;
+            /** Contributions */
+            contributions: string;
+            /** Distributions */
+            distributions: string;
+            /** Management Fees */
+            management_fees: string;
+            /** Fee Offsets */
+            fee_offsets: string;
+            /** Expenses */
+            expenses: string;
+            /** Realized Gains */
+            realized_gains: string;
+            /** Unrealized Gains */
+            unrealized_gains: string;
+            /** Income */
+            income: string;
+            /** Equalization Interest */
+            equalization_interest: string;
+            /** Carried Interest */
+            carried_interest: string;
+            /** Ending Balance */
+            ending_balance: string;
+        };
+        /**
+         * CapitalReconciliationOut
+         * @description Capital accounts against the ledger at ``as_of``: the partners' capital accounts add
+         *     up to the partners' equity of the trial balance and to the fund's net assets.
+         */
+        CapitalReconciliationOut: {
+            /**
+             * Fund Id
+             * Format: uuid
+             */
+            fund_id: string;
+            /** Currency */
+            currency: string;
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Lp Capital */
+            lp_capital: string;
+            /** Gp Capital */
+            gp_capital: string;
+            /** Partners Capital */
+            partners_capital: string;
+            /** Partners Equity */
+            partners_equity: string;
+            /** Net Assets */
+            net_assets: string;
+            /** Equity Difference */
+            equity_difference: string;
+            /** Nav Difference */
+            nav_difference: string;
+            /** Trial Balance Balanced */
+            trial_balance_balanced: boolean;
+            /** Unknown Partners */
+            unknown_partners: string[];
+            /** Reconciles */
+            reconciles: boolean;
+        };
+        /** CarryAccrualCreate */
+        CarryAccrualCreate: {
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /**
+             * Preview
+             * @default false
+             */
+            preview: boolean;
+        };
+        /** CarryAccrualLine */
+        CarryAccrualLine: {
+            /**
+             * Investor Id
+             * Format: uuid
+             */
+            investor_id: string;
+            /** Investor Name */
+            investor_name: string;
+            /** Accrued Before */
+            accrued_before: string;
+            /** Accrued After */
+            accrued_after: string;
+            /** Change */
+            change: string;
+        };
+        /**
+         * CarryAccrualOut
+         * @description Carried interest accrued by hypothetical liquidation at ``as_of``: what the GP would
+         *     receive, beyond the carry already paid, if the net assets were distributed that day.
+         */
+        CarryAccrualOut: {
+            /**
+             * Fund Id
+             * Format: uuid
+             */
+            fund_id: string;
+            /** Currency */
+            currency: string;
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Nav */
+            nav: string;
+            /** Liquidation Amount */
+            liquidation_amount: string;
+            /** Accrued Before */
+            accrued_before: string;
+            /** Accrued After */
+            accrued_after: string;
+            /** Change */
+            change: string;
+            /** Lines */
+            lines: components["schemas"]["CarryAccrualLine"][];
+            /** Ledger Entry Id */
+            ledger_entry_id: string | null;
+        };
         /** ChainReportOut */
         ChainReportOut: {
             /** Ok */
@@ -1603,6 +2513,33 @@ export interface components {
             broken_seq: number | null;
             /** Reason */
             reason: string | null;
+        };
+        /**
+         * ClawbackOut
+         * @description The GP's clawback at fund end (CONVENTIONS.md "Clawback"), computed, not booked.
+         */
+        ClawbackOut: {
+            /**
+             * Fund Id
+             * Format: uuid
+             */
+            fund_id: string;
+            /** Currency */
+            currency: string;
+            /** Carry Received */
+            carry_received: string;
+            /** Entitlement */
+            entitlement: string;
+            /** Excess Carry */
+            excess_carry: string;
+            /** Carry After Tax */
+            carry_after_tax: string;
+            /** Amount */
+            amount: string;
+            /** By Investor */
+            by_investor: {
+                [key: string]: string;
+            };
         };
         /** CloseCreate */
         CloseCreate: {
@@ -1728,11 +2665,378 @@ export interface components {
             /** Amount */
             amount: number | string;
         };
+        /** CompanyCreate */
+        CompanyCreate: {
+            /** Name */
+            name: string;
+            /** Sector */
+            sector?: string | null;
+            /** Country */
+            country?: string | null;
+            /** Description */
+            description?: string | null;
+        };
+        /**
+         * CompanyOut
+         * @description A portfolio company with its position, derived from its transactions and valuations.
+         */
+        CompanyOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Fund Id
+             * Format: uuid
+             */
+            fund_id: string;
+            /** Currency */
+            currency: string;
+            /** Name */
+            name: string;
+            /** Sector */
+            sector: string | null;
+            /** Country */
+            country: string | null;
+            /** Description */
+            description: string | null;
+            status: components["schemas"]["CompanyStatus"];
+            /** Invested */
+            invested: string;
+            /** Cost */
+            cost: string;
+            /** Unrealized */
+            unrealized: string;
+            /** Fair Value */
+            fair_value: string;
+            /** Proceeds */
+            proceeds: string;
+            /** Realized Gain */
+            realized_gain: string;
+            /** Last Valuation Date */
+            last_valuation_date: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /**
+         * CompanyStatus
+         * @enum {string}
+         */
+        CompanyStatus: "active" | "exited" | "written_off";
         /**
          * Compounding
          * @enum {string}
          */
         Compounding: "compound" | "simple";
+        /**
+         * DashboardOut
+         * @description The fund page's figures in one answer. Commitments, called, uncalled, distributed and
+         *     NAV are the whole fund's; the multiples and the net IRR are the LPs'.
+         */
+        DashboardOut: {
+            /**
+             * Fund Id
+             * Format: uuid
+             */
+            fund_id: string;
+            /** Name */
+            name: string;
+            /** Currency */
+            currency: string;
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Commitments */
+            commitments: string;
+            /** Called */
+            called: string;
+            /** Uncalled */
+            uncalled: string;
+            /** Distributed */
+            distributed: string;
+            /** Nav */
+            nav: string;
+            /** Paid In */
+            paid_in: string;
+            /** Dpi */
+            dpi: number | null;
+            /** Rvpi */
+            rvpi: number | null;
+            /** Tvpi */
+            tvpi: number | null;
+            /** Net Irr */
+            net_irr: number | null;
+            /** Investors */
+            investors: number;
+            last_call: components["schemas"]["LastCallOut"] | null;
+            last_distribution: components["schemas"]["LastDistributionOut"] | null;
+            /** J Curve */
+            j_curve: components["schemas"]["JCurvePoint"][];
+        };
+        /** DistributionAllocationOut */
+        DistributionAllocationOut: {
+            /**
+             * Investor Id
+             * Format: uuid
+             */
+            investor_id: string;
+            /** Investor Name */
+            investor_name: string;
+            /** Commitment Id */
+            commitment_id: string | null;
+            /** Is Gp */
+            is_gp: boolean;
+            tier: components["schemas"]["WaterfallTier"];
+            /** Amount */
+            amount: string;
+            /** Withholding Amount */
+            withholding_amount: string;
+            /** Net Amount */
+            net_amount: string;
+            /** Recallable Amount */
+            recallable_amount: string;
+        };
+        /**
+         * DistributionCreate
+         * @description Proceeds to distribute through the fund's waterfall on ``distribution_date``.
+         *
+         *     ``company_id`` names the realized deal; an American (deal-by-deal) fund needs it.
+         *     ``recallable_amount`` (with ``recallable``) is the part the LPs may be called for again:
+         *     it adds back to their unfunded commitments, pro rata to what each receives.
+         */
+        DistributionCreate: {
+            source: components["schemas"]["DistributionSource"];
+            /** Gross Amount */
+            gross_amount: number | string;
+            /**
+             * Distribution Date
+             * Format: date
+             */
+            distribution_date: string;
+            /** Company Id */
+            company_id?: string | null;
+            /**
+             * Recallable
+             * @default false
+             */
+            recallable: boolean;
+            /**
+             * Recallable Amount
+             * @default 0
+             */
+            recallable_amount: number | string;
+            /** Description */
+            description?: string | null;
+        };
+        /** DistributionDetailOut */
+        DistributionDetailOut: {
+            /** Tiers */
+            tiers: components["schemas"]["TierOut"][];
+            /** Partners */
+            partners: components["schemas"]["DistributionPartnerOut"][];
+            /** Allocations */
+            allocations: components["schemas"]["DistributionAllocationOut"][];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Fund Id
+             * Format: uuid
+             */
+            fund_id: string;
+            /** Fund Name */
+            fund_name: string;
+            /** Currency */
+            currency: string;
+            /** Number */
+            number: number;
+            source: components["schemas"]["DistributionSource"];
+            /** Company Id */
+            company_id: string | null;
+            /** Gross Amount */
+            gross_amount: string;
+            /**
+             * Distribution Date
+             * Format: date
+             */
+            distribution_date: string;
+            status: components["schemas"]["DistributionStatus"];
+            /** Recallable */
+            recallable: boolean;
+            /** Recallable Amount */
+            recallable_amount: string;
+            /** Description */
+            description: string | null;
+            /**
+             * Created By
+             * Format: uuid
+             */
+            created_by: string;
+            /** Approved By */
+            approved_by: string | null;
+            /** Approved At */
+            approved_at: string | null;
+            /** Issued At */
+            issued_at: string | null;
+            /** Paid At */
+            paid_at: string | null;
+            /** Cancelled At */
+            cancelled_at: string | null;
+            /** Ledger Entry Id */
+            ledger_entry_id: string | null;
+            /** Payment Ledger Entry Id */
+            payment_ledger_entry_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** DistributionOut */
+        DistributionOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Fund Id
+             * Format: uuid
+             */
+            fund_id: string;
+            /** Fund Name */
+            fund_name: string;
+            /** Currency */
+            currency: string;
+            /** Number */
+            number: number;
+            source: components["schemas"]["DistributionSource"];
+            /** Company Id */
+            company_id: string | null;
+            /** Gross Amount */
+            gross_amount: string;
+            /**
+             * Distribution Date
+             * Format: date
+             */
+            distribution_date: string;
+            status: components["schemas"]["DistributionStatus"];
+            /** Recallable */
+            recallable: boolean;
+            /** Recallable Amount */
+            recallable_amount: string;
+            /** Description */
+            description: string | null;
+            /**
+             * Created By
+             * Format: uuid
+             */
+            created_by: string;
+            /** Approved By */
+            approved_by: string | null;
+            /** Approved At */
+            approved_at: string | null;
+            /** Issued At */
+            issued_at: string | null;
+            /** Paid At */
+            paid_at: string | null;
+            /** Cancelled At */
+            cancelled_at: string | null;
+            /** Ledger Entry Id */
+            ledger_entry_id: string | null;
+            /** Payment Ledger Entry Id */
+            payment_ledger_entry_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /**
+         * DistributionPartnerOut
+         * @description One partner's share of a distribution, all tiers together.
+         */
+        DistributionPartnerOut: {
+            /**
+             * Investor Id
+             * Format: uuid
+             */
+            investor_id: string;
+            /** Investor Name */
+            investor_name: string;
+            /** Is Gp */
+            is_gp: boolean;
+            /** Amount */
+            amount: string;
+            /** Carried Interest */
+            carried_interest: string;
+            /** Withholding Amount */
+            withholding_amount: string;
+            /** Net Amount */
+            net_amount: string;
+            /** Recallable Amount */
+            recallable_amount: string;
+        };
+        /** DistributionPay */
+        DistributionPay: {
+            /**
+             * Paid Date
+             * Format: date
+             */
+            paid_date: string;
+        };
+        /** DistributionPreviewOut */
+        DistributionPreviewOut: {
+            /** Tiers */
+            tiers: components["schemas"]["TierOut"][];
+            /** Partners */
+            partners: components["schemas"]["DistributionPartnerOut"][];
+            /** Allocations */
+            allocations: components["schemas"]["DistributionAllocationOut"][];
+            /**
+             * Fund Id
+             * Format: uuid
+             */
+            fund_id: string;
+            /** Currency */
+            currency: string;
+            waterfall_type: components["schemas"]["WaterfallType"];
+            source: components["schemas"]["DistributionSource"];
+            /** Gross Amount */
+            gross_amount: string;
+            /**
+             * Distribution Date
+             * Format: date
+             */
+            distribution_date: string;
+            /** Company Id */
+            company_id: string | null;
+            /** Recallable Amount */
+            recallable_amount: string;
+        };
+        /**
+         * DistributionSource
+         * @enum {string}
+         */
+        DistributionSource: "exit" | "dividend" | "interest" | "other";
+        /**
+         * DistributionStatus
+         * @enum {string}
+         */
+        DistributionStatus: "draft" | "approved" | "issued" | "paid" | "cancelled";
+        /**
+         * DocumentFormat
+         * @enum {string}
+         */
+        DocumentFormat: "pdf" | "xlsx" | "csv";
         /**
          * EntryIn
          * @description A manual (adjusting) entry: debits equal credits in each currency, or 422.
@@ -1808,12 +3112,307 @@ export interface components {
             /** Description */
             description?: string | null;
         };
+        /** ExpenseAllocationOut */
+        ExpenseAllocationOut: {
+            /**
+             * Commitment Id
+             * Format: uuid
+             */
+            commitment_id: string;
+            /**
+             * Investor Id
+             * Format: uuid
+             */
+            investor_id: string;
+            /** Investor Name */
+            investor_name: string;
+            /** Amount */
+            amount: string;
+        };
+        /** ExpenseCreate */
+        ExpenseCreate: {
+            /**
+             * Expense Date
+             * Format: date
+             */
+            expense_date: string;
+            /** Amount */
+            amount: number | string;
+            /** Category */
+            category: string;
+            /** Vendor */
+            vendor?: string | null;
+            /** Description */
+            description?: string | null;
+            /**
+             * Company Id
+             * @description The deal it belongs to (American waterfall)
+             */
+            company_id?: string | null;
+        };
+        /** ExpenseDetailOut */
+        ExpenseDetailOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Fund Id
+             * Format: uuid
+             */
+            fund_id: string;
+            /** Currency */
+            currency: string;
+            /** Company Id */
+            company_id: string | null;
+            /**
+             * Expense Date
+             * Format: date
+             */
+            expense_date: string;
+            /** Amount */
+            amount: string;
+            /** Category */
+            category: string;
+            /** Vendor */
+            vendor: string | null;
+            /** Description */
+            description: string | null;
+            status: components["schemas"]["ExpenseStatus"];
+            /** Ledger Entry Id */
+            ledger_entry_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Allocations */
+            allocations: components["schemas"]["ExpenseAllocationOut"][];
+        };
+        /** ExpenseOut */
+        ExpenseOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Fund Id
+             * Format: uuid
+             */
+            fund_id: string;
+            /** Currency */
+            currency: string;
+            /** Company Id */
+            company_id: string | null;
+            /**
+             * Expense Date
+             * Format: date
+             */
+            expense_date: string;
+            /** Amount */
+            amount: string;
+            /** Category */
+            category: string;
+            /** Vendor */
+            vendor: string | null;
+            /** Description */
+            description: string | null;
+            status: components["schemas"]["ExpenseStatus"];
+            /** Ledger Entry Id */
+            ledger_entry_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /**
+         * ExpenseStatus
+         * @enum {string}
+         */
+        ExpenseStatus: "draft" | "posted" | "cancelled";
         /**
          * FeeBasis
          * @description What the management fee is charged on after the investment period.
          * @enum {string}
          */
         FeeBasis: "invested_cost" | "nav";
+        /** FeeInstallmentOut */
+        FeeInstallmentOut: {
+            /**
+             * Commitment Id
+             * Format: uuid
+             */
+            commitment_id: string;
+            /**
+             * Investor Id
+             * Format: uuid
+             */
+            investor_id: string;
+            /** Investor Name */
+            investor_name: string;
+            /** Basis */
+            basis: string;
+            /** Base Amount */
+            base_amount: string;
+            /** Rate */
+            rate: string;
+            /** Days */
+            days: number | null;
+            /** Gross Amount */
+            gross_amount: string;
+            /** Offset Amount */
+            offset_amount: string;
+            /** Amount */
+            amount: string;
+        };
+        /** FeePeriodOut */
+        FeePeriodOut: {
+            /**
+             * First Day
+             * Format: date
+             */
+            first_day: string;
+            /**
+             * Last Day
+             * Format: date
+             */
+            last_day: string;
+            /** Days */
+            days: number;
+            /** Basis */
+            basis: string;
+            /** Base */
+            base: string;
+            /** Rate */
+            rate: string;
+            /** Is Full Quarter */
+            is_full_quarter: boolean;
+        };
+        /**
+         * FeeRunCreate
+         * @description Bill the management fee installment due on ``period_start`` (the initial close for the
+         *     first stub, else the first day of a calendar quarter). ``preview`` computes it and saves
+         *     nothing; ``call`` also drafts a capital call (purpose management_fee) for each LP's fee.
+         */
+        FeeRunCreate: {
+            /**
+             * Period Start
+             * Format: date
+             */
+            period_start: string;
+            /**
+             * Preview
+             * @default false
+             */
+            preview: boolean;
+            /**
+             * Call
+             * @default false
+             */
+            call: boolean;
+            /**
+             * Call Date
+             * @description Default: period_start
+             */
+            call_date?: string | null;
+            /**
+             * Due Date
+             * @description Default: the call date
+             */
+            due_date?: string | null;
+        };
+        /** FeeRunDetailOut */
+        FeeRunDetailOut: {
+            /** Id */
+            id: string | null;
+            /**
+             * Fund Id
+             * Format: uuid
+             */
+            fund_id: string;
+            /** Currency */
+            currency: string;
+            /**
+             * Period Start
+             * Format: date
+             */
+            period_start: string;
+            /**
+             * Period End
+             * Format: date
+             */
+            period_end: string;
+            /**
+             * Due Date
+             * Format: date
+             */
+            due_date: string;
+            status: components["schemas"]["FeeRunStatus"] | null;
+            /** Gross Amount */
+            gross_amount: string;
+            /** Offset Amount */
+            offset_amount: string;
+            /** Total Amount */
+            total_amount: string;
+            /** Capital Call Id */
+            capital_call_id: string | null;
+            /** Ledger Entry Id */
+            ledger_entry_id: string | null;
+            /** Created At */
+            created_at: string | null;
+            /** Periods */
+            periods: components["schemas"]["FeePeriodOut"][];
+            /** Installments */
+            installments: components["schemas"]["FeeInstallmentOut"][];
+        };
+        /** FeeRunOut */
+        FeeRunOut: {
+            /** Id */
+            id: string | null;
+            /**
+             * Fund Id
+             * Format: uuid
+             */
+            fund_id: string;
+            /** Currency */
+            currency: string;
+            /**
+             * Period Start
+             * Format: date
+             */
+            period_start: string;
+            /**
+             * Period End
+             * Format: date
+             */
+            period_end: string;
+            /**
+             * Due Date
+             * Format: date
+             */
+            due_date: string;
+            status: components["schemas"]["FeeRunStatus"] | null;
+            /** Gross Amount */
+            gross_amount: string;
+            /** Offset Amount */
+            offset_amount: string;
+            /** Total Amount */
+            total_amount: string;
+            /** Capital Call Id */
+            capital_call_id: string | null;
+            /** Ledger Entry Id */
+            ledger_entry_id: string | null;
+            /** Created At */
+            created_at: string | null;
+        };
+        /**
+         * FeeRunStatus
+         * @enum {string}
+         */
+        FeeRunStatus: "draft" | "posted" | "cancelled";
         /** FieldError */
         FieldError: {
             /** Field */
@@ -2051,6 +3650,60 @@ export interface components {
             updated_at: string;
         };
         /**
+         * FundPerformanceOut
+         * @description Net figures are the LPs' (the GP's own commitment and carry left out); gross figures
+         *     are the fund's own investments.
+         */
+        FundPerformanceOut: {
+            /**
+             * Fund Id
+             * Format: uuid
+             */
+            fund_id: string;
+            /** Currency */
+            currency: string;
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Committed */
+            committed: string;
+            /** Paid In */
+            paid_in: string;
+            /** Distributed */
+            distributed: string;
+            /** Nav */
+            nav: string;
+            /** Fund Nav */
+            fund_nav: string;
+            /** Pic */
+            pic: number | null;
+            /** Dpi */
+            dpi: number | null;
+            /** Rvpi */
+            rvpi: number | null;
+            /** Tvpi */
+            tvpi: number | null;
+            /** Net Irr */
+            net_irr: number | null;
+            /** Net Irr Reason */
+            net_irr_reason: string | null;
+            /** Invested */
+            invested: string;
+            /** Realized Value */
+            realized_value: string;
+            /** Unrealized Value */
+            unrealized_value: string;
+            /** Moic */
+            moic: number | null;
+            /** Gross Irr */
+            gross_irr: number | null;
+            /** Gross Irr Reason */
+            gross_irr_reason: string | null;
+            pme: components["schemas"]["PmeOut"] | null;
+        };
+        /**
          * FundStatus
          * @enum {string}
          */
@@ -2125,6 +3778,107 @@ export interface components {
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /**
+         * ImportKind
+         * @enum {string}
+         */
+        ImportKind: "investors" | "commitments" | "cash_flows";
+        /** ImportResult */
+        ImportResult: {
+            kind: components["schemas"]["ImportKind"];
+            /**
+             * Fund Id
+             * Format: uuid
+             */
+            fund_id: string;
+            /** Filename */
+            filename: string | null;
+            /** Sha256 */
+            sha256: string;
+            /** Dry Run */
+            dry_run: boolean;
+            /** Rows */
+            rows: number;
+            /** Created */
+            created: number;
+            /** Updated */
+            updated: number;
+            /** Unchanged */
+            unchanged: number;
+            /** Items */
+            items: components["schemas"]["ImportedRow"][];
+        };
+        /** ImportedRow */
+        ImportedRow: {
+            /** Row */
+            row: number;
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "created" | "updated" | "unchanged";
+            /** Entity */
+            entity: string;
+            /** Entity Id */
+            entity_id: string | null;
+        };
+        /** InvestmentCreate */
+        InvestmentCreate: {
+            /**
+             * Transaction Date
+             * Format: date
+             */
+            transaction_date: string;
+            /** Cost Amount */
+            cost_amount: number | string;
+            /** Instrument */
+            instrument?: string | null;
+            /** Description */
+            description?: string | null;
+        };
+        /**
+         * InvestmentKind
+         * @enum {string}
+         */
+        InvestmentKind: "purchase" | "sale" | "write_off" | "income";
+        /** InvestmentOut */
+        InvestmentOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Company Id
+             * Format: uuid
+             */
+            company_id: string;
+            kind: components["schemas"]["InvestmentKind"];
+            /**
+             * Transaction Date
+             * Format: date
+             */
+            transaction_date: string;
+            /** Cost Amount */
+            cost_amount: string;
+            /** Proceeds Amount */
+            proceeds_amount: string;
+            /** Realized Gain */
+            realized_gain: string;
+            /** Unrealized Released */
+            unrealized_released: string;
+            /** Instrument */
+            instrument: string | null;
+            /** Description */
+            description: string | null;
+            /** Ledger Entry Id */
+            ledger_entry_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
         };
         /** InvestorCreate */
         InvestorCreate: {
@@ -2207,6 +3961,38 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+        };
+        /** InvestorPerformanceOut */
+        InvestorPerformanceOut: {
+            /**
+             * Investor Id
+             * Format: uuid
+             */
+            investor_id: string;
+            /** Investor Name */
+            investor_name: string;
+            /** Is Gp */
+            is_gp: boolean;
+            /** Committed */
+            committed: string;
+            /** Paid In */
+            paid_in: string;
+            /** Distributed */
+            distributed: string;
+            /** Nav */
+            nav: string;
+            /** Pic */
+            pic: number | null;
+            /** Dpi */
+            dpi: number | null;
+            /** Rvpi */
+            rvpi: number | null;
+            /** Tvpi */
+            tvpi: number | null;
+            /** Irr */
+            irr: number | null;
+            /** Irr Reason */
+            irr_reason: string | null;
         };
         /** InvestorUpdate */
         InvestorUpdate: {
@@ -2356,6 +4142,37 @@ export interface components {
             /** Accepted At */
             accepted_at: string | null;
         };
+        /** JCurveOut */
+        JCurveOut: {
+            /**
+             * Fund Id
+             * Format: uuid
+             */
+            fund_id: string;
+            /** Currency */
+            currency: string;
+            /** Points */
+            points: components["schemas"]["JCurvePoint"][];
+        };
+        /**
+         * JCurvePoint
+         * @description Cumulative figures at a quarter end (the last point: the as-of date).
+         */
+        JCurvePoint: {
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /** Called */
+            called: string;
+            /** Distributed */
+            distributed: string;
+            /** Nav */
+            nav: string;
+            /** Net Cash Flow */
+            net_cash_flow: string;
+        };
         /** JobOut */
         JobOut: {
             /**
@@ -2393,6 +4210,66 @@ export interface components {
          * @enum {string}
          */
         JobStatus: "queued" | "running" | "succeeded" | "failed";
+        /** LastCallOut */
+        LastCallOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Number */
+            number: number;
+            /**
+             * Call Date
+             * Format: date
+             */
+            call_date: string;
+            /** Amount */
+            amount: string;
+            status: components["schemas"]["CallStatus"];
+        };
+        /** LastDistributionOut */
+        LastDistributionOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Number */
+            number: number;
+            /**
+             * Distribution Date
+             * Format: date
+             */
+            distribution_date: string;
+            /** Gross Amount */
+            gross_amount: string;
+            status: components["schemas"]["DistributionStatus"];
+        };
+        /** LevelsUploadedOut */
+        LevelsUploadedOut: {
+            /**
+             * Benchmark Id
+             * Format: uuid
+             */
+            benchmark_id: string;
+            /** Received */
+            received: number;
+            /** Created */
+            created: number;
+            /** Updated */
+            updated: number;
+            /**
+             * First Date
+             * Format: date
+             */
+            first_date: string;
+            /**
+             * Last Date
+             * Format: date
+             */
+            last_date: string;
+        };
         /**
          * LineIn
          * @description One line: a positive ``debit`` or a positive ``credit``, never both.
@@ -2499,6 +4376,32 @@ export interface components {
             otpauth_uri: string;
         };
         /**
+         * NavOut
+         * @description The fund's net asset value: its assets less its liabilities in the ledger.
+         */
+        NavOut: {
+            /**
+             * Fund Id
+             * Format: uuid
+             */
+            fund_id: string;
+            /** Currency */
+            currency: string;
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Assets */
+            assets: string;
+            /** Liabilities */
+            liabilities: string;
+            /** Nav */
+            nav: string;
+            /** Accounts */
+            accounts: components["schemas"]["AccountLineOut"][];
+        };
+        /**
          * OrgUserOut
          * @description A user as a member of the current organization.
          */
@@ -2554,6 +4457,13 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[BenchmarkOut] */
+        Page_BenchmarkOut_: {
+            /** Items */
+            items: components["schemas"]["BenchmarkOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[BookOut] */
         Page_BookOut_: {
             /** Items */
@@ -2568,6 +4478,13 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[CapitalAccountOut] */
+        Page_CapitalAccountOut_: {
+            /** Items */
+            items: components["schemas"]["CapitalAccountOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[CommitmentOut] */
         Page_CommitmentOut_: {
             /** Items */
@@ -2575,10 +4492,38 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[CompanyOut] */
+        Page_CompanyOut_: {
+            /** Items */
+            items: components["schemas"]["CompanyOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[DistributionOut] */
+        Page_DistributionOut_: {
+            /** Items */
+            items: components["schemas"]["DistributionOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[EntryOut] */
         Page_EntryOut_: {
             /** Items */
             items: components["schemas"]["EntryOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[ExpenseOut] */
+        Page_ExpenseOut_: {
+            /** Items */
+            items: components["schemas"]["ExpenseOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[FeeRunOut] */
+        Page_FeeRunOut_: {
+            /** Items */
+            items: components["schemas"]["FeeRunOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -2593,6 +4538,13 @@ export interface components {
         Page_InvestorOut_: {
             /** Items */
             items: components["schemas"]["InvestorOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[InvestorPerformanceOut] */
+        Page_InvestorPerformanceOut_: {
+            /** Items */
+            items: components["schemas"]["InvestorPerformanceOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -2621,6 +4573,20 @@ export interface components {
         Page_PaymentOut_: {
             /** Items */
             items: components["schemas"]["PaymentOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[StatementOut] */
+        Page_StatementOut_: {
+            /** Items */
+            items: components["schemas"]["StatementOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[TransactionFeeOut] */
+        Page_TransactionFeeOut_: {
+            /** Items */
+            items: components["schemas"]["TransactionFeeOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -2769,6 +4735,31 @@ export interface components {
             allocation_outstanding: string;
         };
         /**
+         * PmeOut
+         * @description Public market equivalents against a benchmark (CONVENTIONS.md "Fund performance").
+         */
+        PmeOut: {
+            /**
+             * Benchmark Id
+             * Format: uuid
+             */
+            benchmark_id: string;
+            /** Benchmark Name */
+            benchmark_name: string;
+            /** Kaplan Schoar */
+            kaplan_schoar: number | null;
+            /** Long Nickels Irr */
+            long_nickels_irr: number | null;
+            /** Long Nickels Reason */
+            long_nickels_reason: string | null;
+            /** Direct Alpha */
+            direct_alpha: number | null;
+            /** Direct Alpha Continuous */
+            direct_alpha_continuous: number | null;
+            /** Direct Alpha Reason */
+            direct_alpha_reason: string | null;
+        };
+        /**
          * PortalCallOut
          * @description One of the LP's own shares of a call.
          */
@@ -2830,6 +4821,51 @@ export interface components {
             /** Notice Url */
             notice_url: string;
         };
+        /**
+         * PortalDistributionOut
+         * @description One of the LP's own shares of an issued distribution.
+         */
+        PortalDistributionOut: {
+            /**
+             * Distribution Id
+             * Format: uuid
+             */
+            distribution_id: string;
+            /**
+             * Fund Id
+             * Format: uuid
+             */
+            fund_id: string;
+            /** Fund Name */
+            fund_name: string;
+            /** Currency */
+            currency: string;
+            /** Number */
+            number: number;
+            /**
+             * Distribution Date
+             * Format: date
+             */
+            distribution_date: string;
+            status: components["schemas"]["DistributionStatus"];
+            /**
+             * Investor Id
+             * Format: uuid
+             */
+            investor_id: string;
+            /** Investor Name */
+            investor_name: string;
+            /** Amount */
+            amount: string;
+            /** Withholding Amount */
+            withholding_amount: string;
+            /** Net Amount */
+            net_amount: string;
+            /** Recallable Amount */
+            recallable_amount: string;
+            /** Notice Url */
+            notice_url: string;
+        };
         /** PortalInvestorOut */
         PortalInvestorOut: {
             /**
@@ -2844,6 +4880,52 @@ export interface components {
             email: string | null;
             /** Country */
             country: string | null;
+        };
+        /** PortalPerformanceOut */
+        PortalPerformanceOut: {
+            /**
+             * Investor Id
+             * Format: uuid
+             */
+            investor_id: string;
+            /** Investor Name */
+            investor_name: string;
+            /** Is Gp */
+            is_gp: boolean;
+            /** Committed */
+            committed: string;
+            /** Paid In */
+            paid_in: string;
+            /** Distributed */
+            distributed: string;
+            /** Nav */
+            nav: string;
+            /** Pic */
+            pic: number | null;
+            /** Dpi */
+            dpi: number | null;
+            /** Rvpi */
+            rvpi: number | null;
+            /** Tvpi */
+            tvpi: number | null;
+            /** Irr */
+            irr: number | null;
+            /** Irr Reason */
+            irr_reason: string | null;
+            /**
+             * Fund Id
+             * Format: uuid
+             */
+            fund_id: string;
+            /** Fund Name */
+            fund_name: string;
+            /** Currency */
+            currency: string;
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
         };
         /** PostingOut */
         PostingOut: {
@@ -2891,6 +4973,36 @@ export interface components {
              * @default []
              */
             errors: components["schemas"]["FieldError"][];
+        };
+        /**
+         * RealizationCreate
+         * @description A sale (proceeds for ``cost_amount`` of basis), a write-off (basis released with no
+         *     proceeds) or income (a dividend or interest: proceeds, no basis).
+         */
+        RealizationCreate: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "sale" | "write_off" | "income";
+            /**
+             * Transaction Date
+             * Format: date
+             */
+            transaction_date: string;
+            /**
+             * Cost Amount
+             * @description Cost released; for a write-off, 0 writes off all the cost held
+             * @default 0
+             */
+            cost_amount: number | string;
+            /**
+             * Proceeds Amount
+             * @default 0
+             */
+            proceeds_amount: number | string;
+            /** Description */
+            description?: string | null;
         };
         /** ReconciliationLineOut */
         ReconciliationLineOut: {
@@ -3028,6 +5140,98 @@ export interface components {
             /** Mfa Token */
             mfa_token?: string | null;
         };
+        /**
+         * StatementBatchCreate
+         * @description Every LP's statement for one quarter, made by a background job.
+         */
+        StatementBatchCreate: {
+            /**
+             * Period End
+             * Format: date
+             * @description The last day of a calendar quarter
+             */
+            period_end: string;
+            /** Formats */
+            formats?: components["schemas"]["DocumentFormat"][];
+        };
+        /**
+         * StatementCreate
+         * @description One LP's statement for one quarter, made at once.
+         */
+        StatementCreate: {
+            /**
+             * Investor Id
+             * Format: uuid
+             */
+            investor_id: string;
+            /**
+             * Period End
+             * Format: date
+             * @description The last day of a calendar quarter
+             */
+            period_end: string;
+            /** @default pdf */
+            format: components["schemas"]["DocumentFormat"];
+        };
+        /**
+         * StatementKind
+         * @enum {string}
+         */
+        StatementKind: "capital_account" | "fund_report";
+        /** StatementOut */
+        StatementOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Fund Id
+             * Format: uuid
+             */
+            fund_id: string;
+            /** Investor Id */
+            investor_id: string | null;
+            /** Investor Name */
+            investor_name: string | null;
+            kind: components["schemas"]["StatementKind"];
+            /**
+             * Period Start
+             * Format: date
+             */
+            period_start: string;
+            /**
+             * Period End
+             * Format: date
+             */
+            period_end: string;
+            format: components["schemas"]["DocumentFormat"];
+            status: components["schemas"]["StatementStatus"];
+            /** Filename */
+            filename: string | null;
+            /** Content Type */
+            content_type: string | null;
+            /** Size Bytes */
+            size_bytes: number | null;
+            /** Sha256 */
+            sha256: string | null;
+            /** Generated At */
+            generated_at: string | null;
+            /** Job Id */
+            job_id: string | null;
+            /** Download Url */
+            download_url: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /**
+         * StatementStatus
+         * @enum {string}
+         */
+        StatementStatus: "queued" | "ready" | "failed";
         /** SwitchOrgIn */
         SwitchOrgIn: {
             /**
@@ -3035,6 +5239,22 @@ export interface components {
              * Format: uuid
              */
             org_id: string;
+        };
+        /**
+         * TierOut
+         * @description What one waterfall tier paid: to the LPs (with the GP's own commitment in tiers 1-2),
+         *     to the GP (its commitment's share plus its carry) and the GP's carry alone.
+         */
+        TierOut: {
+            tier: components["schemas"]["WaterfallTier"];
+            /** Lp Amount */
+            lp_amount: string;
+            /** Gp Amount */
+            gp_amount: string;
+            /** Gp Carry */
+            gp_carry: string;
+            /** Amount */
+            amount: string;
         };
         /**
          * TokenResponse
@@ -3053,6 +5273,55 @@ export interface components {
             expires_in: number;
             /** Refresh Token */
             refresh_token: string;
+        };
+        /**
+         * TransactionFeeCreate
+         * @description A transaction (deal, monitoring, director) fee the manager received from a portfolio
+         *     company: it offsets the next management fee installment.
+         */
+        TransactionFeeCreate: {
+            /**
+             * Received Date
+             * Format: date
+             */
+            received_date: string;
+            /** Amount */
+            amount: number | string;
+            /** Company Id */
+            company_id?: string | null;
+            /** Description */
+            description?: string | null;
+        };
+        /** TransactionFeeOut */
+        TransactionFeeOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Fund Id
+             * Format: uuid
+             */
+            fund_id: string;
+            /** Currency */
+            currency: string;
+            /** Company Id */
+            company_id: string | null;
+            /**
+             * Received Date
+             * Format: date
+             */
+            received_date: string;
+            /** Amount */
+            amount: string;
+            /** Description */
+            description: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
         };
         /** TransferCreate */
         TransferCreate: {
@@ -3194,6 +5463,62 @@ export interface components {
             /** Context */
             ctx?: Record<string, never>;
         };
+        /** ValuationCreate */
+        ValuationCreate: {
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Fair Value */
+            fair_value: number | string;
+            /** Method */
+            method?: string | null;
+            /** Notes */
+            notes?: string | null;
+        };
+        /** ValuationOut */
+        ValuationOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Company Id
+             * Format: uuid
+             */
+            company_id: string;
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Fair Value */
+            fair_value: string;
+            /** Cost */
+            cost: string;
+            /** Unrealized */
+            unrealized: string;
+            /** Change */
+            change: string;
+            /** Method */
+            method: string | null;
+            /** Notes */
+            notes: string | null;
+            /** Ledger Entry Id */
+            ledger_entry_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /**
+         * WaterfallTier
+         * @enum {string}
+         */
+        WaterfallTier: "return_of_capital" | "preferred_return" | "catch_up" | "carried_interest";
         /**
          * WaterfallType
          * @enum {string}
@@ -8124,6 +10449,3183 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    preview_distribution_api_v1_funds__fund_id__distributions_preview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                fund_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DistributionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DistributionPreviewOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_distributions_api_v1_funds__fund_id__distributions_get: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["DistributionStatus"] | null;
+                source?: components["schemas"]["DistributionSource"] | null;
+                /** @description -distribution_date (default), number */
+                sort?: string | null;
+                limit?: number;
+                cursor?: string | null;
+                /** @description ``csv`` exports every matching row as CSV instead of one page. */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                fund_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page, or CSV with format=csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DistributionOut_"];
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_distribution_api_v1_funds__fund_id__distributions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                fund_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DistributionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DistributionDetailOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_distribution_api_v1_distributions__distribution_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                distribution_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DistributionDetailOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approve_distribution_api_v1_distributions__distribution_id__approve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                distribution_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DistributionDetailOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    issue_distribution_api_v1_distributions__distribution_id__issue_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                distribution_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DistributionDetailOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    pay_distribution_api_v1_distributions__distribution_id__pay_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique value (a UUID) chosen by the client for this operation. Sending the same request again with the same key returns the first result instead of repeating it. */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                distribution_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DistributionPay"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DistributionDetailOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancel_distribution_api_v1_distributions__distribution_id__cancel_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                distribution_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DistributionDetailOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    distribution_notice_api_v1_distributions__distribution_id__notices__investor_id__pdf_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                distribution_id: string;
+                investor_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The notice as PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    clawback_api_v1_funds__fund_id__clawback_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                fund_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClawbackOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    accrue_carry_api_v1_funds__fund_id__carry_accruals_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                fund_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CarryAccrualCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CarryAccrualOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_fee_runs_api_v1_funds__fund_id__fee_runs_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+                /** @description ``csv`` exports every matching row as CSV instead of one page. */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                fund_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page, or CSV with format=csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_FeeRunOut_"];
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    run_fees_api_v1_funds__fund_id__fee_runs_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique value (a UUID) chosen by the client for this operation. Sending the same request again with the same key returns the first result instead of repeating it. */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                fund_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FeeRunCreate"];
+            };
+        };
+        responses: {
+            /** @description A preview */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeeRunDetailOut"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeeRunDetailOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_transaction_fees_api_v1_funds__fund_id__transaction_fees_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+                /** @description ``csv`` exports every matching row as CSV instead of one page. */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                fund_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page, or CSV with format=csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_TransactionFeeOut_"];
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_transaction_fee_api_v1_funds__fund_id__transaction_fees_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                fund_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransactionFeeCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransactionFeeOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_expenses_api_v1_funds__fund_id__expenses_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+                /** @description ``csv`` exports every matching row as CSV instead of one page. */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                fund_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page, or CSV with format=csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ExpenseOut_"];
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_expense_api_v1_funds__fund_id__expenses_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique value (a UUID) chosen by the client for this operation. Sending the same request again with the same key returns the first result instead of repeating it. */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                fund_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExpenseCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpenseDetailOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_companies_api_v1_funds__fund_id__portfolio_companies_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+                /** @description ``csv`` exports every matching row as CSV instead of one page. */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                fund_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page, or CSV with format=csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CompanyOut_"];
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_company_api_v1_funds__fund_id__portfolio_companies_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                fund_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompanyCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompanyOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_investment_api_v1_portfolio_companies__company_id__investments_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique value (a UUID) chosen by the client for this operation. Sending the same request again with the same key returns the first result instead of repeating it. */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                company_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvestmentCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvestmentOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_valuation_api_v1_portfolio_companies__company_id__valuations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                company_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ValuationCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValuationOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_realization_api_v1_portfolio_companies__company_id__realizations_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique value (a UUID) chosen by the client for this operation. Sending the same request again with the same key returns the first result instead of repeating it. */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                company_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RealizationCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvestmentOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_nav_api_v1_funds__fund_id__nav_get: {
+        parameters: {
+            query?: {
+                /** @description The valuation date (default: today) */
+                as_of?: string | null;
+            };
+            header?: never;
+            path: {
+                fund_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NavOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_capital_accounts_api_v1_funds__fund_id__capital_accounts_get: {
+        parameters: {
+            query?: {
+                /** @description First day of the period (default: since inception) */
+                start?: string | null;
+                /** @description Last day of the period (default: today) */
+                end?: string | null;
+                limit?: number;
+                cursor?: string | null;
+                /** @description ``csv`` exports every matching row as CSV instead of one page. */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                fund_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page, or CSV with format=csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CapitalAccountOut_"];
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_capital_account_api_v1_funds__fund_id__capital_accounts__investor_id__get: {
+        parameters: {
+            query?: {
+                /** @description First day of the period (default: since inception) */
+                start?: string | null;
+                /** @description Last day of the period (default: today) */
+                end?: string | null;
+            };
+            header?: never;
+            path: {
+                fund_id: string;
+                investor_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CapitalAccountOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reconcile_api_v1_funds__fund_id__reconciliation_get: {
+        parameters: {
+            query?: {
+                /** @description The valuation date (default: today) */
+                as_of?: string | null;
+            };
+            header?: never;
+            path: {
+                fund_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CapitalReconciliationOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    fund_performance_api_v1_funds__fund_id__performance_get: {
+        parameters: {
+            query?: {
+                /** @description The valuation date (default: today) */
+                as_of?: string | null;
+                benchmark_id?: string | null;
+            };
+            header?: never;
+            path: {
+                fund_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FundPerformanceOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    investor_performance_api_v1_funds__fund_id__performance_investors_get: {
+        parameters: {
+            query?: {
+                /** @description The valuation date (default: today) */
+                as_of?: string | null;
+                limit?: number;
+                cursor?: string | null;
+                /** @description ``csv`` exports every matching row as CSV instead of one page. */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                fund_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page, or CSV with format=csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_InvestorPerformanceOut_"];
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    j_curve_api_v1_funds__fund_id__j_curve_get: {
+        parameters: {
+            query?: {
+                /** @description The valuation date (default: today) */
+                as_of?: string | null;
+            };
+            header?: never;
+            path: {
+                fund_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JCurveOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dashboard_api_v1_funds__fund_id__dashboard_get: {
+        parameters: {
+            query?: {
+                /** @description The valuation date (default: today) */
+                as_of?: string | null;
+            };
+            header?: never;
+            path: {
+                fund_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_benchmarks_api_v1_benchmarks_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+                /** @description ``csv`` exports every matching row as CSV instead of one page. */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page, or CSV with format=csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_BenchmarkOut_"];
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_benchmark_api_v1_benchmarks_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BenchmarkCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BenchmarkOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upload_levels_api_v1_benchmarks__benchmark_id__levels_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                benchmark_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_upload_levels_api_v1_benchmarks__benchmark_id__levels_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LevelsUploadedOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_capital_accounts_api_v1_portal_capital_account_get: {
+        parameters: {
+            query?: {
+                /** @description First day of the period (default: since inception) */
+                start?: string | null;
+                /** @description Last day of the period (default: today) */
+                end?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CapitalAccountOut"][];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_distributions_api_v1_portal_distributions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalDistributionOut"][];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_distribution_notice_api_v1_portal_distributions__distribution_id__notices__investor_id__pdf_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                distribution_id: string;
+                investor_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The notice as PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_performance_api_v1_portal_performance_get: {
+        parameters: {
+            query?: {
+                /** @description The valuation date (default: today) */
+                as_of?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalPerformanceOut"][];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_statements_api_v1_funds__fund_id__statements_get: {
+        parameters: {
+            query?: {
+                investor_id?: string | null;
+                period_end?: string | null;
+                kind?: components["schemas"]["StatementKind"] | null;
+                document_format?: components["schemas"]["DocumentFormat"] | null;
+                /** @description -period_end (default), created_at */
+                sort?: string | null;
+                limit?: number;
+                cursor?: string | null;
+                /** @description ``csv`` exports every matching row as CSV instead of one page. */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                fund_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page, or CSV with format=csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_StatementOut_"];
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    generate_statement_api_v1_funds__fund_id__statements_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                fund_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatementCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatementOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_statement_batch_api_v1_funds__fund_id__statements_batch_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                fund_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatementBatchCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchStarted"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    download_statement_api_v1_statements__statement_id__download_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                statement_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The document as PDF or XLSX */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_statements_api_v1_portal_statements_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_StatementOut_"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_statement_download_api_v1_portal_statements__statement_id__download_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                statement_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The document as PDF or XLSX */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    quarterly_report_api_v1_funds__fund_id__reports_quarterly_get: {
+        parameters: {
+            query: {
+                /** @description The last day of a calendar quarter */
+                period_end: string;
+                /** @description pdf (default) or xlsx */
+                format?: "pdf" | "xlsx";
+            };
+            header?: never;
+            path: {
+                fund_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The document as PDF or XLSX */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_file_api_v1_funds__fund_id__imports__kind__post: {
+        parameters: {
+            query?: {
+                /** @description Validate and try the import, then save nothing */
+                dry_run?: boolean;
+            };
+            header?: {
+                /** @description A unique value (a UUID) chosen by the client for this operation. Sending the same request again with the same key returns the first result instead of repeating it. */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                fund_id: string;
+                kind: components["schemas"]["ImportKind"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_import_file_api_v1_funds__fund_id__imports__kind__post"];
+            };
+        };
+        responses: {
+            /** @description A dry run */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_template_api_v1_imports_templates__kind__csv_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: components["schemas"]["ImportKind"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };

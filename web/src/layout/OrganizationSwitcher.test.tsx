@@ -59,6 +59,7 @@ describe("organization switcher", () => {
         }
         if (path === "/api/v1/audit") return jsonResponse({ items: [], next_cursor: null });
         if (path === "/api/v1/api-keys") return jsonResponse({ items: [], next_cursor: null });
+        if (path.startsWith("/api/v1/portal/")) return jsonResponse([]);
         throw new Error(`unexpected request to ${path}`);
       }),
     );
@@ -81,9 +82,10 @@ describe("organization switcher", () => {
 
     await waitFor(() => expect(screen.getByTestId("organization-name")).toHaveTextContent("Harbor Ventures"));
     expect(switched).toEqual([{ org_id: "org-harbor" }]);
-    await waitFor(() => expect(router.state.location.pathname).toBe("/profile"));
+    await waitFor(() => expect(router.state.location.pathname).toBe("/portal"));
     const navAfter = screen.getByRole("navigation", { name: /main navigation/i });
     expect(within(navAfter).queryByRole("link", { name: "Audit log" })).not.toBeInTheDocument();
+    expect(within(navAfter).getByRole("link", { name: "My investments" })).toBeInTheDocument();
     expect(within(navAfter).getByRole("link", { name: "Profile" })).toBeInTheDocument();
   });
 });

@@ -10,6 +10,7 @@ const ADMIN = ["user:read", "user:invite", "user:manage", "audit:read", "fund:re
 const COMPLIANCE = ["user:read", "audit:read", "org:read"];
 const FUND_MANAGER = ["user:read", "fund:read", "org:read"];
 const LIMITED_PARTNER = ["lp_portal:read"];
+const FUND_OPERATIONS = ["fund:read", "investor:read", "capital_call:read", "payment:read"];
 
 const paths = (permissions: string[]) => visibleSections(permissions, SECTIONS).map((s) => s.path);
 
@@ -30,24 +31,29 @@ function me(role: string, permissions: string[], memberships: Me["memberships"] 
 }
 
 describe("visibleSections", () => {
-  it("gives an administrator users, audit and profile", () => {
-    expect(paths(ADMIN)).toEqual(["users", "audit", "profile"]);
+  it("gives an administrator funds, users, audit and profile", () => {
+    expect(paths(ADMIN)).toEqual(["funds", "users", "audit", "profile"]);
   });
 
   it("gives each section only to those holding its permission", () => {
     expect(paths(COMPLIANCE)).toEqual(["users", "audit", "profile"]);
-    expect(paths(FUND_MANAGER)).toEqual(["users", "profile"]);
+    expect(paths(FUND_MANAGER)).toEqual(["funds", "users", "profile"]);
+    expect(paths(FUND_OPERATIONS)).toEqual(["funds", "investors", "capital-calls", "payments", "profile"]);
   });
 
-  it("leaves a limited partner with the profile only", () => {
-    expect(paths(LIMITED_PARTNER)).toEqual(["profile"]);
+  it("gives a limited partner the portal and the profile only", () => {
+    expect(paths(LIMITED_PARTNER)).toEqual(["portal", "profile"]);
     expect(paths([])).toEqual(["profile"]);
   });
 
   it("groups sections in sidebar order and drops empty groups", () => {
     const groups = groupSections(LIMITED_PARTNER, SECTIONS);
-    expect(groups.map((g) => g.group)).toEqual(["Account"]);
-    expect(groupSections(ADMIN, SECTIONS).map((g) => g.group)).toEqual(["Administration", "Account"]);
+    expect(groups.map((g) => g.group)).toEqual(["Investor portal", "Account"]);
+    expect(groupSections(ADMIN, SECTIONS).map((g) => g.group)).toEqual([
+      "Fund administration",
+      "Administration",
+      "Account",
+    ]);
   });
 });
 

@@ -4,13 +4,27 @@
  * capital calls, the LP portal...) is one entry here and its page.
  */
 import type { Icon } from "@tabler/icons-react";
-import { IconListDetails, IconUserCircle, IconUsers } from "@tabler/icons-react";
+import {
+  IconBriefcase,
+  IconBuildingBank,
+  IconCoins,
+  IconListDetails,
+  IconReceipt2,
+  IconUserCircle,
+  IconUsers,
+  IconUsersGroup,
+} from "@tabler/icons-react";
 import { lazy, type ComponentType, type LazyExoticComponent } from "react";
 
-export type SectionGroup = "Administration" | "Account";
+export type SectionGroup = "Fund administration" | "Investor portal" | "Administration" | "Account";
 
 /** The order groups appear in the sidebar. */
-export const SECTION_GROUPS: readonly SectionGroup[] = ["Administration", "Account"];
+export const SECTION_GROUPS: readonly SectionGroup[] = [
+  "Fund administration",
+  "Investor portal",
+  "Administration",
+  "Account",
+];
 
 export interface AppSection {
   /** The URL path, without the leading slash. */
@@ -24,6 +38,46 @@ export interface AppSection {
 }
 
 export const SECTIONS: readonly AppSection[] = [
+  {
+    path: "funds",
+    label: "Funds",
+    icon: IconBuildingBank,
+    group: "Fund administration",
+    permission: "fund:read",
+    page: lazy(() => import("../pages/funds/FundsSection")),
+  },
+  {
+    path: "investors",
+    label: "Investors",
+    icon: IconUsersGroup,
+    group: "Fund administration",
+    permission: "investor:read",
+    page: lazy(() => import("../pages/funds/investors/InvestorsSection")),
+  },
+  {
+    path: "capital-calls",
+    label: "Capital calls",
+    icon: IconCoins,
+    group: "Fund administration",
+    permission: "capital_call:read",
+    page: lazy(() => import("../pages/funds/calls/CapitalCallsSection")),
+  },
+  {
+    path: "payments",
+    label: "Payments",
+    icon: IconReceipt2,
+    group: "Fund administration",
+    permission: "payment:read",
+    page: lazy(() => import("../pages/funds/payments/PaymentsSection")),
+  },
+  {
+    path: "portal",
+    label: "My investments",
+    icon: IconBriefcase,
+    group: "Investor portal",
+    permission: "lp_portal:read",
+    page: lazy(() => import("../pages/portal/PortalSection")),
+  },
   {
     path: "users",
     label: "Users",

@@ -1,0 +1,137 @@
+import { screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterEach, describe, expect, it, vi } from "vitest";
+
+import type { ResponseOf } from "../../../api/types";
+import type { Me } from "../../../auth/session";
+import { jsonResponse, problemResponse, renderWithProviders } from "../../../test/render";
+import { CallDetail } from "./CallDetailPage";
+import { canApproveCall } from "./callRules";
+
+type Call = ResponseOf<"/api/v1/capital-calls/{call_id}", "get">;
+
+const CALL: Call = {
+  id: "call-1",
+  fund_id: "fund-1",
+  fund_name: "Northwind Growth Fund II",
+  currency: "USD",
+  number: 7,
+  purpose: "investment",
+  basis: "commitment",
+  amount: "1000000.00",
+  amount_due: "1000000.00",
+  paid_amount: "0.00",
+  outstanding: "1000000.00",
+  call_date: "2026-03-02",
+  due_date: "2026-03-16",
+  status: "draft",
+  is_overdue: false,
+  description: null,
+  created_by: "user-manager",
+  approved_by: null,
+  approved_at: null,
+  issued_at: null,
+  cancelled_at: null,
+  paid_at: null,
+  ledger_entry_id: null,
+  created_at: "2026-03-01T10:00:00Z",
+  allocations: [
+    {
+      id: "a-1",
+      commitment_id: "c-1",
+      investor_id: "i-1",
+      investor_name: "Alder Creek College Endowment",
+      sequence: 1,
+      amount: "1000000.00",
+      equalization_interest: "0.00",
+      amount_due: "1000000.00",
+      paid_amount: "0.00",
+      outstanding: "1000000.00",
+      payment_reference: "NGF2-C7-001",
+    },
+  ],
+};
+
+function me(role: string, permissions: string[]): Me {
+  return {
+    user: {
+      id: "user-1",
+      email: "a@example.com",
+      full_name: "A Person",
+      mfa_enabled: false,
+      last_login_at: null,
+    },
+    organization: { id: "org-1", name: "Northwind Capital", slug: "northwind", base_currency: "USD" },
+    role,
+    permissions,
+    memberships: [],
+  };
+}
+
+const WRITER = ["capital_call:read", "capital_call:write", "payment:write"];
+const APPROVER = [...WRITER, "capital_call:approve"];
+
+function stubApi(who: Me, onApprove?: () => Response) {
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(async (request: Request) => {
+      const path = new URL(request.url).pathname;
+      if (path === "/api/v1/me") return jsonResponse(who);
+      if (path === "/api/v1/capital-calls/call-1/approve" && onApprove) return onApprove();
+      throw new Error(`unexpected request to ${path}`);
+    }),
+  );
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe("the approve rule", () => {
+  it("offers approval of a draft to holders of capital_call:approve only", () => {
+    expect(canApproveCall(APPROVER, CALL)).toBe(true);
+    expect(canApproveCall(WRITER, CALL)).toBe(false);
+    expect(canApproveCall(APPROVER, { ...CALL, status: "approved" })).toBe(false);
+    expect(canApproveCall(APPROVER, { ...CALL, status: "issued" })).toBe(false);
+  });
+});
+
+describe("CallDetail", () => {
+  it("shows Approve to an approver", async () => {
+    stubApi(me("accountant", APPROVER));
+    renderWithProviders(<CallDetail call={CALL} />);
+    expect(await screen.findByRole("button", { name: "Approve" })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Cancel call" })).toBeInTheDocument();
+  });
+
+  it("hides Approve from someone without the permission and says who may approve", async () => {
+    stubApi(me("analyst", WRITER));
+    renderWithProviders(<CallDetail call={CALL} />);
+    expect(await screen.findByText(/Waiting for approval/)).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Approve" })).not.toBeInTheDocument();
+  });
+
+  it("hides Approve once the call is approved, and offers to issue it", async () => {
+    stubApi(me("accountant", APPROVER));
+    renderWithProviders(
+      <CallDetail call={{ ...CALL, status: "approved", approved_at: "2026-03-01T12:00:00Z" }} />,
+    );
+    expect(await screen.findByRole("button", { name: "Issue to LPs" })).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Approve" })).not.toBeInTheDocument();
+  });
+
+  it("shows the API's maker/checker refusal when the author tries to approve", async () => {
+    const user = userEvent.setup();
+    stubApi(me("fund_manager", APPROVER), () =>
+      problemResponse(409, "Conflict", "A capital call must be approved by someone other than its author."),
+    );
+    renderWithProviders(<CallDetail call={CALL} />);
+
+    await user.click(await screen.findByRole("button", { name: "Approve" }));
+
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("The call could not be approved");
+    expect(alert).toHaveTextContent("must be approved by someone other than its author");
+    await waitFor(() => expect(screen.getByTestId("call-status")).toHaveTextContent("Draft"));
+  });
+});

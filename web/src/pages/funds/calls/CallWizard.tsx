@@ -1,0 +1,329 @@
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  Paper,
+  SegmentedControl,
+  Select,
+  SimpleGrid,
+  Stack,
+  Stepper,
+  Table,
+  Text,
+  TextInput,
+  Textarea,
+} from "@mantine/core";
+import { useForm } from "@mantine/form";
+import { IconCircleCheck } from "@tabler/icons-react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { Link } from "react-router";
+
+import { api, unwrap } from "../../../api/client";
+import { applyProblemToForm } from "../../../api/forms";
+import type { BodyOf, ResponseOf } from "../../../api/types";
+import { TableCard } from "../../../components/TableCard";
+import { formatDate, humanize } from "../../../components/formatting";
+import { DateField } from "../shared/DateField";
+import { formatMoney, parseAmount, todayIso } from "../shared/format";
+import { Money } from "../shared/Money";
+import { callKeys, fundKeys, type Fund } from "../shared/queries";
+
+type CallCreate = BodyOf<"/api/v1/funds/{fund_id}/capital-calls", "post">;
+type CallPreview = ResponseOf<"/api/v1/funds/{fund_id}/capital-calls/preview", "post">;
+type CreatedCall = ResponseOf<"/api/v1/funds/{fund_id}/capital-calls", "post">;
+
+interface CallFormValues {
+  purpose: CallCreate["purpose"];
+  amount: string;
+  basis: NonNullable<CallCreate["basis"]>;
+  call_date: string | null;
+  due_date: string | null;
+  description: string;
+}
+
+export const CALL_PURPOSES: { value: CallCreate["purpose"]; label: string }[] = [
+  { value: "investment", label: "Investment" },
+  { value: "management_fee", label: "Management fee" },
+  { value: "expenses", label: "Fund expenses" },
+];
+
+function addDays(isoDate: string, days: number): string {
+  const date = new Date(`${isoDate}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+function toCallCreate(values: CallFormValues): CallCreate {
+  const description = values.description.trim();
+  return {
+    purpose: values.purpose,
+    amount: parseAmount(values.amount) ?? values.amount,
+    basis: values.basis,
+    call_date: values.call_date ?? "",
+    due_date: values.due_date ?? "",
+    ...(description ? { description } : {}),
+  };
+}
+
+/** Step 2: what each LP would be called for, with the totals the API computed. */
+export function CallPreviewTable({ preview }: { preview: CallPreview }) {
+  const cur = preview.currency;
+  return (
+    <TableCard minWidth={760}>
+      <Table horizontalSpacing="md" verticalSpacing="xs" aria-label="Allocation preview">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>#</Table.Th>
+            <Table.Th>Investor</Table.Th>
+            <Table.Th ta="right">Commitment</Table.Th>
+            <Table.Th ta="right">Unfunded before</Table.Th>
+            <Table.Th ta="right">Called</Table.Th>
+            <Table.Th ta="right">Unfunded after</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {preview.lines.map((line) => (
+            <Table.Tr key={line.commitment_id} data-testid="preview-line">
+              <Table.Td>{line.sequence}</Table.Td>
+              <Table.Td>
+                <Group gap={6} wrap="nowrap">
+                  <Text size="sm">{line.investor_name}</Text>
+                  {line.capped ? (
+                    <Badge
+                      size="xs"
+                      color="orange"
+                      variant="light"
+                      title="Called for all of its unfunded commitment"
+                    >
+                      Capped
+                    </Badge>
+                  ) : null}
+                </Group>
+              </Table.Td>
+              <Table.Td ta="right">
+                <Money value={line.commitment} currency={cur} />
+              </Table.Td>
+              <Table.Td ta="right">
+                <Money value={line.unfunded_before} currency={cur} />
+              </Table.Td>
+              <Table.Td ta="right">
+                <Money value={line.amount} currency={cur} fw={600} />
+              </Table.Td>
+              <Table.Td ta="right">
+                <Money value={line.unfunded_after} currency={cur} />
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+        <Table.Tfoot>
+          <Table.Tr data-testid="preview-total">
+            <Table.Th colSpan={3}>Total ({preview.lines.length} LPs)</Table.Th>
+            <Table.Th ta="right">
+              <Money value={preview.total_unfunded} currency={cur} fw={700} />
+            </Table.Th>
+            <Table.Th ta="right">
+              <Money value={preview.amount} currency={cur} fw={700} />
+            </Table.Th>
+            <Table.Th />
+          </Table.Tr>
+        </Table.Tfoot>
+      </Table>
+    </TableCard>
+  );
+}
+
+/**
+ * Draft a capital call in three steps: what and when, the allocation the API previews across
+ * the LPs (nothing saved), then the draft itself, which a second person approves.
+ */
+export function CallWizard({ fund }: { fund: Fund }) {
+  const queryClient = useQueryClient();
+  const [step, setStep] = useState(0);
+  const [message, setMessage] = useState<string | null>(null);
+  const [preview, setPreview] = useState<CallPreview | null>(null);
+  const [created, setCreated] = useState<CreatedCall | null>(null);
+  const today = todayIso();
+  const form = useForm<CallFormValues>({
+    mode: "controlled",
+    initialValues: {
+      purpose: "investment",
+      amount: "",
+      basis: "commitment",
+      call_date: today,
+      due_date: addDays(today, 10),
+      description: "",
+    },
+    validate: {
+      amount: (value) => (parseAmount(value) ? null : "Enter the amount to call, e.g. 2500000."),
+      call_date: (value) => (value ? null : "Enter the call date."),
+      due_date: (value, values) =>
+        !value
+          ? "Enter the due date."
+          : values.call_date && value < values.call_date
+            ? "Due on or after the call date."
+            : null,
+    },
+  });
+
+  const previewCall = useMutation({
+    mutationFn: (body: CallCreate) =>
+      unwrap(
+        api.POST("/api/v1/funds/{fund_id}/capital-calls/preview", {
+          params: { path: { fund_id: fund.id } },
+          body,
+        }),
+      ),
+    onSuccess: (result) => {
+      setPreview(result);
+      setStep(1);
+    },
+    onError: (error) => setMessage(applyProblemToForm(form, error)),
+  });
+
+  const createCall = useMutation({
+    mutationFn: (body: CallCreate) =>
+      unwrap(
+        api.POST("/api/v1/funds/{fund_id}/capital-calls", { params: { path: { fund_id: fund.id } }, body }),
+      ),
+    onSuccess: async (call) => {
+      setCreated(call);
+      setStep(2);
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: callKeys.all }),
+        queryClient.invalidateQueries({ queryKey: fundKeys.all }),
+      ]);
+    },
+    onError: (error) => setMessage(applyProblemToForm(form, error)),
+  });
+
+  const values = form.getValues();
+
+  return (
+    <Stepper
+      active={step}
+      allowNextStepsSelect={false}
+      onStepClick={(index) => index < step && step < 2 && setStep(index)}
+    >
+      <Stepper.Step label="Details" description="Purpose, amount, dates">
+        <form
+          onSubmit={form.onSubmit((submitted) => {
+            setMessage(null);
+            previewCall.mutate(toCallCreate(submitted));
+          })}
+          noValidate
+          aria-label="Capital call details"
+        >
+          <Stack gap="sm" mt="md" maw={720}>
+            {message ? (
+              <Alert color="red" role="alert" title="The call could not be previewed">
+                {message}
+              </Alert>
+            ) : null}
+            <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+              <Select
+                label="Purpose"
+                allowDeselect={false}
+                data={CALL_PURPOSES}
+                {...form.getInputProps("purpose")}
+              />
+              <TextInput
+                label={`Amount (${fund.currency})`}
+                inputMode="decimal"
+                required
+                data-autofocus
+                {...form.getInputProps("amount")}
+              />
+              <DateField label="Call date" required {...form.getInputProps("call_date")} />
+              <DateField label="Due date" required {...form.getInputProps("due_date")} />
+            </SimpleGrid>
+            <Stack gap={4}>
+              <Text size="sm" fw={500} id="call-basis-label">
+                Allocate pro rata to
+              </Text>
+              <SegmentedControl
+                aria-labelledby="call-basis-label"
+                data={[
+                  { value: "commitment", label: "Commitments" },
+                  { value: "unfunded", label: "Unfunded commitments" },
+                ]}
+                {...form.getInputProps("basis")}
+              />
+            </Stack>
+            <Textarea label="Description" autosize minRows={2} {...form.getInputProps("description")} />
+            <Group justify="flex-end">
+              <Button component={Link} to={`/funds/${fund.id}/capital-calls`} variant="default">
+                Cancel
+              </Button>
+              <Button type="submit" loading={previewCall.isPending}>
+                Preview allocation
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Stepper.Step>
+
+      <Stepper.Step label="Allocation" description="Each LP's share">
+        {preview ? (
+          <Stack gap="md" mt="md">
+            <Text size="sm">
+              {humanize(values.purpose)} call of{" "}
+              <strong>{formatMoney(preview.amount, preview.currency)}</strong>, pro rata to{" "}
+              {preview.basis === "unfunded" ? "unfunded commitments" : "commitments"}, called{" "}
+              {formatDate(values.call_date)} and due {formatDate(values.due_date)}. Nothing is saved yet.
+            </Text>
+            {message ? (
+              <Alert color="red" role="alert" title="The call could not be drafted">
+                {message}
+              </Alert>
+            ) : null}
+            <CallPreviewTable preview={preview} />
+            <Group justify="space-between">
+              <Button variant="default" onClick={() => setStep(0)}>
+                Back
+              </Button>
+              <Button
+                loading={createCall.isPending}
+                onClick={() => {
+                  setMessage(null);
+                  createCall.mutate(toCallCreate(form.getValues()));
+                }}
+              >
+                Create draft call
+              </Button>
+            </Group>
+          </Stack>
+        ) : null}
+      </Stepper.Step>
+
+      <Stepper.Step label="Draft" description="Ready for approval">
+        {created ? (
+          <Paper p="lg" mt="md" maw={720}>
+            <Stack gap="sm">
+              <Group gap="xs">
+                <IconCircleCheck color="var(--mantine-color-teal-7)" aria-hidden />
+                <Text fw={600}>
+                  Capital call {created.number} is drafted: {formatMoney(created.amount, created.currency)}{" "}
+                  across {created.allocations.length} LPs.
+                </Text>
+              </Group>
+              <Text size="sm" c="dimmed">
+                Someone other than you approves it; then it is issued to the LPs with their notices.
+              </Text>
+              <Group>
+                <Button component={Link} to={`/capital-calls/${created.id}`}>
+                  Open the call
+                </Button>
+                <Anchor component={Link} to={`/funds/${fund.id}/capital-calls`} size="sm">
+                  Back to the fund&apos;s calls
+                </Anchor>
+              </Group>
+            </Stack>
+          </Paper>
+        ) : null}
+      </Stepper.Step>
+    </Stepper>
+  );
+}

@@ -1,0 +1,245 @@
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  Paper,
+  Select,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from "@mantine/core";
+import { useForm } from "@mantine/form";
+import { notifications } from "@mantine/notifications";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { Link } from "react-router";
+
+import { api, unwrap } from "../../../api/client";
+import { applyProblemToForm } from "../../../api/forms";
+import { useCursorList } from "../../../api/pagination";
+import { hasPermission, useMe } from "../../../auth/session";
+import { ErrorAlert } from "../../../components/ErrorAlert";
+import { LoadMore } from "../../../components/LoadMore";
+import { TableCard } from "../../../components/TableCard";
+import { TableSkeleton } from "../../../components/TableSkeleton";
+import { formatDate } from "../../../components/formatting";
+import { CsvButton } from "../shared/CsvButton";
+import { parseAmount } from "../shared/format";
+import { csvUrl } from "../shared/links";
+import { Money } from "../shared/Money";
+import { fundKeys, useInvestorOptions, type Fund } from "../shared/queries";
+import { StatusBadge } from "../shared/StatusBadge";
+
+interface CommitmentFormValues {
+  investor_id: string | null;
+  amount: string;
+  is_gp: boolean;
+}
+
+function AddCommitmentForm({ fund }: { fund: Fund }) {
+  const queryClient = useQueryClient();
+  const investors = useInvestorOptions();
+  const [message, setMessage] = useState<string | null>(null);
+  const form = useForm<CommitmentFormValues>({
+    mode: "controlled",
+    initialValues: { investor_id: null, amount: "", is_gp: false },
+    validate: {
+      investor_id: (value) => (value ? null : "Choose the investor."),
+      amount: (value) => (parseAmount(value) ? null : "Enter the amount committed."),
+    },
+  });
+  const add = useMutation({
+    mutationFn: (values: CommitmentFormValues) =>
+      unwrap(
+        api.POST("/api/v1/funds/{fund_id}/commitments", {
+          params: { path: { fund_id: fund.id } },
+          body: {
+            investor_id: values.investor_id ?? "",
+            amount: parseAmount(values.amount) ?? values.amount,
+            is_gp: values.is_gp,
+          },
+        }),
+      ),
+    onSuccess: async (commitment) => {
+      form.reset();
+      notifications.show({
+        message: `${commitment.investor_name} committed to ${fund.name}.`,
+        color: "teal",
+      });
+      await queryClient.invalidateQueries({ queryKey: fundKeys.all });
+    },
+    onError: (error) => setMessage(applyProblemToForm(form, error)),
+  });
+
+  return (
+    <Paper p="md">
+      <Title order={4} mb="sm">
+        Admit a commitment
+      </Title>
+      <form
+        onSubmit={form.onSubmit((values) => {
+          setMessage(null);
+          add.mutate(values);
+        })}
+        noValidate
+        aria-label="Admit a commitment"
+      >
+        <Stack gap="sm">
+          {message ? (
+            <Alert color="red" role="alert">
+              {message}
+            </Alert>
+          ) : null}
+          <Group align="flex-start" gap="sm" wrap="wrap">
+            <Select
+              label="Investor"
+              searchable
+              data={investors.data ?? []}
+              disabled={investors.isPending}
+              nothingFoundMessage="No investor by that name"
+              w={{ base: "100%", sm: 280 }}
+              {...form.getInputProps("investor_id")}
+            />
+            <TextInput
+              label={`Amount (${fund.currency})`}
+              inputMode="decimal"
+              w={{ base: "100%", sm: 200 }}
+              {...form.getInputProps("amount")}
+            />
+            <Switch mt={32} label="GP commitment" {...form.getInputProps("is_gp", { type: "checkbox" })} />
+            <Button type="submit" mt={25} loading={add.isPending}>
+              Admit
+            </Button>
+          </Group>
+          <Text size="xs" c="dimmed">
+            The commitment joins the fund&apos;s latest close. A new investor is added on the{" "}
+            <Anchor component={Link} to="/investors" size="xs">
+              Investors
+            </Anchor>{" "}
+            page first.
+          </Text>
+        </Stack>
+      </form>
+    </Paper>
+  );
+}
+
+/** The fund's LPs: each commitment with what has been called, paid and is left to call. */
+export function CommitmentsTab({ fund }: { fund: Fund }) {
+  const me = useMe();
+  const canWrite = hasPermission(me.data, "commitment:write") && hasPermission(me.data, "investor:read");
+  const query = { limit: 100 };
+  const commitments = useCursorList(fundKeys.part(fund.id, "commitments"), (cursor) =>
+    unwrap(
+      api.GET("/api/v1/funds/{fund_id}/commitments", {
+        params: { path: { fund_id: fund.id }, query: { ...query, ...(cursor ? { cursor } : {}) } },
+      }),
+    ),
+  );
+  const rows = commitments.rows;
+  const cur = fund.currency;
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between">
+        <Text size="sm" c="dimmed">
+          Called, contributed and unfunded are derived from the calls and payments.
+        </Text>
+        <CsvButton href={csvUrl("/api/v1/funds/{fund_id}/commitments", { fund_id: fund.id })} />
+      </Group>
+      {commitments.isPending ? (
+        <TableSkeleton label="Loading commitments" />
+      ) : commitments.isError && rows.length === 0 ? (
+        <ErrorAlert
+          error={commitments.error}
+          onRetry={() => void commitments.refetch()}
+          isRetrying={commitments.isFetching}
+        />
+      ) : (
+        <>
+          <TableCard minWidth={900}>
+            <Table horizontalSpacing="md" verticalSpacing="xs" aria-label="Commitments" highlightOnHover>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>#</Table.Th>
+                  <Table.Th>Investor</Table.Th>
+                  <Table.Th>Close</Table.Th>
+                  <Table.Th ta="right">Commitment</Table.Th>
+                  <Table.Th ta="right">Called</Table.Th>
+                  <Table.Th ta="right">Contributed</Table.Th>
+                  <Table.Th ta="right">Recallable</Table.Th>
+                  <Table.Th ta="right">Unfunded</Table.Th>
+                  <Table.Th>Status</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {rows.length === 0 ? (
+                  <Table.Tr>
+                    <Table.Td colSpan={9}>
+                      <Text c="dimmed" size="sm" ta="center" py="md">
+                        No commitments yet.
+                      </Text>
+                    </Table.Td>
+                  </Table.Tr>
+                ) : (
+                  rows.map((row) => (
+                    <Table.Tr key={row.id} data-testid="commitment-row">
+                      <Table.Td>{row.sequence}</Table.Td>
+                      <Table.Td>
+                        <Group gap={6} wrap="nowrap">
+                          <Anchor component={Link} to={`/investors/${row.investor_id}`} size="sm">
+                            {row.investor_name}
+                          </Anchor>
+                          {row.is_gp ? (
+                            <Badge size="xs" variant="outline">
+                              GP
+                            </Badge>
+                          ) : null}
+                        </Group>
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="sm">
+                          {row.close_number} · {formatDate(row.close_date)}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td ta="right">
+                        <Money value={row.amount} currency={cur} />
+                      </Table.Td>
+                      <Table.Td ta="right">
+                        <Money value={row.called} currency={cur} />
+                      </Table.Td>
+                      <Table.Td ta="right">
+                        <Money value={row.contributed} currency={cur} />
+                      </Table.Td>
+                      <Table.Td ta="right">
+                        <Money value={row.recallable} currency={cur} />
+                      </Table.Td>
+                      <Table.Td ta="right">
+                        <Money value={row.unfunded} currency={cur} fw={600} />
+                      </Table.Td>
+                      <Table.Td>
+                        <StatusBadge status={row.status} />
+                      </Table.Td>
+                    </Table.Tr>
+                  ))
+                )}
+              </Table.Tbody>
+            </Table>
+          </TableCard>
+          <LoadMore
+            hasNextPage={commitments.hasNextPage}
+            isFetchingNextPage={commitments.isFetchingNextPage}
+            error={commitments.error}
+            fetchNextPage={() => void commitments.fetchNextPage()}
+          />
+        </>
+      )}
+      {canWrite ? <AddCommitmentForm fund={fund} /> : null}
+    </Stack>
+  );
+}

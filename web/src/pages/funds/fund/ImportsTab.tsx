@@ -1,0 +1,224 @@
+import {
+  Alert,
+  Anchor,
+  Button,
+  Checkbox,
+  FileInput,
+  Group,
+  Paper,
+  Select,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from "@mantine/core";
+import { IconDownload, IconUpload } from "@tabler/icons-react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+
+import { api, unwrap } from "../../../api/client";
+import { ApiError, errorMessage } from "../../../api/problem";
+import type { ResponseOf } from "../../../api/types";
+import { TableCard } from "../../../components/TableCard";
+import { humanize } from "../../../components/formatting";
+import { apiUrl } from "../shared/links";
+import { fundKeys, investorKeys, type Fund } from "../shared/queries";
+import { fileUpload, newIdempotencyKey } from "../shared/upload";
+
+type ImportResult = ResponseOf<"/api/v1/funds/{fund_id}/imports/{kind}", "post">;
+type ImportKind = "investors" | "commitments" | "cash_flows";
+
+const KINDS: { value: ImportKind; label: string }[] = [
+  { value: "investors", label: "Investors" },
+  { value: "commitments", label: "Commitments" },
+  { value: "cash_flows", label: "Historical cash flows" },
+];
+
+/** The per-row problems of a refused file: `row 7: amount` → row 7, field amount. */
+export function rowProblems(error: ApiError): { row: string; field: string; message: string }[] {
+  return error.problem.errors.map(({ field, message }) => {
+    const match = /^row (\d+)(?::\s*(.*))?$/.exec(field);
+    return match ? { row: match[1] ?? "", field: match[2] ?? "", message } : { row: "", field, message };
+  });
+}
+
+function ImportReport({ result }: { result: ImportResult }) {
+  return (
+    <Stack gap="sm">
+      <Alert
+        color={result.dry_run ? "blue" : "teal"}
+        title={result.dry_run ? "Dry run: the file is valid" : "Imported"}
+      >
+        {result.rows} rows: {result.created} to create, {result.updated} to update, {result.unchanged}{" "}
+        unchanged
+        {result.dry_run ? ". Nothing was saved; import it for real when ready." : "."}
+      </Alert>
+      <TableCard minWidth={480}>
+        <Table verticalSpacing={4} horizontalSpacing="md" aria-label="Imported rows">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Row</Table.Th>
+              <Table.Th>Becomes</Table.Th>
+              <Table.Th>Action</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {result.items.map((item) => (
+              <Table.Tr key={item.row}>
+                <Table.Td>{item.row}</Table.Td>
+                <Table.Td>{humanize(item.entity)}</Table.Td>
+                <Table.Td>{humanize(item.action)}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </TableCard>
+    </Stack>
+  );
+}
+
+function ImportErrors({ error }: { error: unknown }) {
+  if (!(error instanceof ApiError) || error.problem.errors.length === 0) {
+    return (
+      <Alert color="red" role="alert" title="The file could not be imported">
+        {errorMessage(error)}
+      </Alert>
+    );
+  }
+  const problems = rowProblems(error);
+  return (
+    <Stack gap="sm">
+      <Alert color="red" role="alert" title="The file has problems; nothing was saved">
+        {error.userMessage}
+      </Alert>
+      <TableCard minWidth={560}>
+        <Table verticalSpacing={4} horizontalSpacing="md" aria-label="Import errors">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Row</Table.Th>
+              <Table.Th>Column</Table.Th>
+              <Table.Th>Problem</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {problems.map((problem, index) => (
+              <Table.Tr key={`${problem.row}-${problem.field}-${index}`} data-testid="import-error">
+                <Table.Td>{problem.row || "—"}</Table.Td>
+                <Table.Td>{problem.field || "—"}</Table.Td>
+                <Table.Td>{problem.message}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </TableCard>
+    </Stack>
+  );
+}
+
+/** Import investors, commitments or historical cash flows from CSV or XLSX, with a dry run first. */
+export function ImportsTab({ fund }: { fund: Fund }) {
+  const queryClient = useQueryClient();
+  const [kind, setKind] = useState<ImportKind>("investors");
+  const [file, setFile] = useState<File | null>(null);
+  const [dryRun, setDryRun] = useState(true);
+  const run = useMutation({
+    mutationFn: ({ upload, isDryRun }: { upload: File; isDryRun: boolean }) =>
+      unwrap(
+        api.POST("/api/v1/funds/{fund_id}/imports/{kind}", {
+          params: {
+            path: { fund_id: fund.id, kind },
+            query: { dry_run: isDryRun },
+            header: { "Idempotency-Key": newIdempotencyKey() },
+          },
+          ...fileUpload(upload),
+        }),
+      ),
+    onSuccess: async (result) => {
+      if (!result.dry_run) {
+        await Promise.all([
+          queryClient.invalidateQueries({ queryKey: fundKeys.all }),
+          queryClient.invalidateQueries({ queryKey: investorKeys.all }),
+        ]);
+      }
+    },
+  });
+
+  return (
+    <Stack gap="md">
+      <Paper p="md">
+        <Title order={4} mb={4}>
+          Import from a spreadsheet
+        </Title>
+        <Text size="xs" c="dimmed" mb="sm">
+          CSV (UTF-8) or XLSX, the first row naming the columns. The whole file is checked first: a file with
+          any bad row saves nothing and lists every problem.
+        </Text>
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (file) run.mutate({ upload: file, isDryRun: dryRun });
+          }}
+          aria-label="Import a file"
+        >
+          <Stack gap="sm">
+            <Group align="flex-end" gap="sm" wrap="wrap">
+              <Select
+                label="What the file holds"
+                allowDeselect={false}
+                data={KINDS}
+                value={kind}
+                onChange={(value) => {
+                  if (value) setKind(value as ImportKind);
+                  run.reset();
+                }}
+                w={240}
+              />
+              <FileInput
+                label="File"
+                accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                value={file}
+                onChange={(value) => {
+                  setFile(value);
+                  run.reset();
+                }}
+                clearable
+                w={{ base: "100%", sm: 300 }}
+              />
+              <Button
+                type="submit"
+                leftSection={<IconUpload size={16} />}
+                disabled={!file}
+                loading={run.isPending}
+              >
+                {dryRun ? "Check the file" : "Import"}
+              </Button>
+            </Group>
+            <Checkbox
+              label="Dry run: check and try the import, save nothing"
+              checked={dryRun}
+              onChange={(event) => setDryRun(event.currentTarget.checked)}
+            />
+            <Anchor href={apiUrl("/api/v1/imports/templates/{kind}.csv", { kind })} download size="sm">
+              <Group gap={4}>
+                <IconDownload size={14} aria-hidden /> Template for {humanize(kind).toLowerCase()} (CSV)
+              </Group>
+            </Anchor>
+          </Stack>
+        </form>
+      </Paper>
+      {run.isError ? <ImportErrors error={run.error} /> : null}
+      {run.data ? (
+        <Stack gap="sm">
+          <ImportReport result={run.data} />
+          {run.data.dry_run && file ? (
+            <Group>
+              <Button onClick={() => run.mutate({ upload: file, isDryRun: false })} loading={run.isPending}>
+                Import it now
+              </Button>
+            </Group>
+          ) : null}
+        </Stack>
+      ) : null}
+    </Stack>
+  );
+}
