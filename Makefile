@@ -84,6 +84,9 @@ test: lint typecheck test-python test-postgres web-test e2e
 
 benchmark: install
 	$(BIN)/python -m benchmarks.finance
+	$(BIN)/python -m benchmarks.ledger_balances
+	$(BIN)/python -m benchmarks.lp_statements
+	$(BIN)/python -m benchmarks.fund_dashboard
 
 clean:
 	rm -rf $(VENV) web/node_modules web/dist var
