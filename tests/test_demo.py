@@ -1,4 +1,7 @@
-"""The demo loads once, loads again without duplicating, and its logins work."""
+"""The demo loads once, loads again without duplicating, and its logins work.
+
+The fund administration part of the demo is tested in tests/funds/test_demo_data.py.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ def _counts(db):
 
 
 def test_the_demo_has_every_role_and_a_second_organization(db):
-    logins = load_demo(db)
+    logins = load_demo(db, funds=False)
     db.commit()
 
     roles = {(login.org, login.role) for login in logins}
@@ -37,11 +40,11 @@ def test_the_demo_has_every_role_and_a_second_organization(db):
 
 
 def test_loading_the_demo_twice_changes_nothing(db):
-    first = load_demo(db)
+    first = load_demo(db, funds=False)
     db.commit()
     before = _counts(db)
 
-    second = load_demo(db)
+    second = load_demo(db, funds=False)
     db.commit()
 
     assert _counts(db) == before
@@ -49,7 +52,7 @@ def test_loading_the_demo_twice_changes_nothing(db):
 
 
 def test_the_demo_logins_sign_in(client, db):
-    logins = load_demo(db)
+    logins = load_demo(db, funds=False)
     db.commit()
     for login in logins:
         response = client.post(

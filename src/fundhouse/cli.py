@@ -63,11 +63,17 @@ def _redact(url: str) -> str:
 @main.command(help="Load the demo organizations, users and data (idempotent).")
 def demo() -> None:
     from fundhouse.demo import load_demo
+    from fundhouse.platform.events import drain_outbox
+    from fundhouse.platform.jobs import load_job_modules
 
     database = _database()
     with database.session() as session:
         logins = load_demo(session)
         session.commit()
+    # Deliver the demo's events now, so the server does not start with a backlog to work off.
+    load_job_modules()
+    while drain_outbox(database, batch=1000):
+        pass
     click.echo("")
     click.echo("Demo logins (open http://127.0.0.1:8000):")
     for login in logins:

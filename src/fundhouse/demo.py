@@ -2,7 +2,9 @@
 
 ``fundhouse demo`` loads it; running it again changes nothing. Each part of the demo is one
 function taking the session and what it builds on, so other domains add their data (funds,
-investors, calls) by writing their own part and calling it from :func:`load_demo`.
+investors, calls) by writing their own part and calling it from :func:`load_demo`. The fund
+administration part (:func:`fundhouse.funds.demo.load_fund_demo`) gives Northwind two funds
+with years of history; ``lp@northwind.example`` sees one of their LPs in the LP portal.
 
 The demo logins (every password is at least 12 characters):
 
@@ -26,8 +28,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from fundhouse.funds.demo import load_fund_demo
 from fundhouse.identity import service as identity
-from fundhouse.identity.models import Organization
+from fundhouse.identity.models import Organization, User
 
 
 @dataclass(frozen=True)
@@ -70,12 +73,18 @@ HARBOR_PEOPLE = (
 )
 
 
-def load_demo(db: Session) -> list[DemoLogin]:
-    """Load every part of the demo; the logins to print. Flushes, never commits."""
+def load_demo(db: Session, *, funds: bool = True) -> list[DemoLogin]:
+    """Load every part of the demo; the logins to print. Flushes, never commits.
+
+    ``funds=False`` leaves out the fund administration data (the longest part to load), for
+    tests that need only the organizations and their people.
+    """
     northwind = load_organization(db, *NORTHWIND)
     harbor = load_organization(db, *HARBOR)
     logins = load_people(db, northwind, NORTHWIND_PEOPLE)
     logins += load_people(db, harbor, HARBOR_PEOPLE)
+    if funds:
+        load_fund_demo(db, northwind, members_by_role(db, NORTHWIND_PEOPLE))
     return logins
 
 
@@ -91,3 +100,13 @@ def load_people(db: Session, org: Organization, people: tuple[DemoPerson, ...]) 
                 db, org, person.email, person.full_name, person.password, person.role
             )
     return [DemoLogin(p.email, p.password, p.role, org.name) for p in people]
+
+
+def members_by_role(db: Session, people: tuple[DemoPerson, ...]) -> dict[str, User]:
+    """The demo's users by role (one person per role)."""
+    members = {}
+    for person in people:
+        user = identity.find_user_by_email(db, person.email)
+        if user is not None:
+            members[person.role] = user
+    return members

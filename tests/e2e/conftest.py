@@ -1,9 +1,10 @@
 """Browser tests: the real app (API and built web app) served on a free port, driven in Chromium.
 
-One server per run, on a freshly migrated SQLite database holding the demo identities. The
-web app must be built first (``npm --prefix web run build``, or ``make web``). Chromium is
-Debian's (``/usr/bin/chromium``, or ``FUNDHOUSE_CHROMIUM``); without it the tests are skipped
-on a developer's machine and fail in CI.
+One server per run, on a freshly migrated SQLite database holding the demo identities (not
+the demo's funds: each test makes the funds it needs through the API). The web app must be
+built first (``npm --prefix web run build``, or ``make web``). Chromium is Debian's
+(``/usr/bin/chromium``, or ``FUNDHOUSE_CHROMIUM``); without it the tests are skipped on a
+developer's machine and fail in CI.
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     upgrade(settings.resolved_database_url)
     database = Database(settings.resolved_database_url)
     with database.session() as session:
-        logins = load_demo(session)
+        logins = load_demo(session, funds=False)
         session.commit()
 
     app = create_app(settings, database=database)
