@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -120,5 +121,29 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     def metrics(request: Request) -> Response:
         return metrics_response()
 
+    _declare_security(app)
     _mount_web(app, settings.resolved_web_dist)
     return app
+
+
+def _declare_security(app: FastAPI) -> None:
+    """Name the ways to authenticate in the API document, so its "Authorize" button works and
+    generated clients know them: the OAuth2 password flow and API keys."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = build()
+        schema.setdefault("components", {})["securitySchemes"] = {
+            "OAuth2Password": {
+                "type": "oauth2",
+                "flows": {"password": {"tokenUrl": f"{API_PREFIX}/auth/token", "scopes": {}}},
+            },
+            "ApiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+        }
+        schema["security"] = [{"OAuth2Password": []}, {"ApiKey": []}]
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
