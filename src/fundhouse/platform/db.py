@@ -53,6 +53,8 @@ class ExactDecimal(TypeDecorator[Decimal]):
 
     impl = String
     cache_ok = True
+    # Arithmetic in SQL (sums, negation) is for PostgreSQL, where the column is NUMERIC.
+    operator_classes = Numeric.operator_classes
 
     def load_dialect_impl(self, dialect: Dialect) -> Any:
         if dialect.name == "postgresql":
