@@ -165,6 +165,31 @@ def test_carry_accrues_by_hypothetical_liquidation_and_is_trued_up_each_quarter(
     reconciles(desk, fund)
 
 
+def test_carry_a_distribution_pays_is_released_from_the_accrual_not_held_twice(desk, db):
+    # The accrual of the test above (99,000: A 60,000, B 39,000), then the NAV is distributed
+    # on the same day: the waterfall pays exactly that carry. The declaration earns it (5200 per
+    # LP, 3200 GP) and the accrued part is released, so the GP's capital (3200 + 3100) is zero
+    # once the carry is paid out, instead of holding it a second time as accrued.
+    fund = desk.fund(initial_close_date=START.isoformat())
+    ia, ib, igp = partners(desk, fund["id"])
+    paid_call(desk, fund["id"], "1000000", START)
+    acme = company(desk, fund["id"])
+    invest(desk, acme["id"], "1000000", START)
+    value(desk, acme["id"], "1500000", date(2024, 1, 1))
+    url = f"/funds/{fund['id']}/carry-accruals"
+    desk.ok(desk.post(url, {"as_of": "2024-01-01"}))
+
+    issued_distribution(desk, fund["id"], "1500000", date(2024, 1, 1))
+
+    assert desk.partner_balances(db, fund, "5200") == {ia: D("60000"), ib: D("39000")}
+    assert desk.partner_balances(db, fund, "3200") == {igp: D("-99000")}
+    gp_distributed = desk.partner_balances(db, fund, "3100").get(igp, D("0"))
+    assert gp_distributed >= D("99000")
+    later = desk.ok(desk.post(url, {"as_of": "2024-03-31", "preview": True}))
+    assert later["accrued_before"] == "0.00"
+    reconciles(desk, fund)
+
+
 def _fund_with_lps(desk, count: int) -> dict:
     fund = desk.fund(initial_close_date=START.isoformat())
     desk.lps(fund["id"], ["1000"] * count)

@@ -53,8 +53,9 @@ liquidated through its own deal at its fair value that day. The accrual posts th
 since the previous accrual per LP: Dr 5200 per LP / Cr 3200 GP (reversed where it falls).
 What was accrued is read back from the ledger (the 5200 postings of the fund's
 ``carry_accrual`` entries), so each quarter's accrual replaces the last and nothing is stored
-twice. Carry paid by a distribution between two accruals is counted in both until the next
-accrual trues the accrued part up.
+twice. Carry a distribution pays is first released from what was accrued for it (an
+accrual-type entry dated the distribution: Dr 3200 GP / Cr 5200 per LP), so the GP's capital
+never holds the same carry twice.
 
 Recallable distributions: ``recallable_amount`` is split over the partners' (non-carry)
 allocation rows pro rata to their amounts and stored on each row; the funds core's
@@ -942,6 +943,50 @@ def declaration_lines(
     return lines
 
 
+def _realize_accrued_carry(
+    db: Session,
+    actor: Actor,
+    fund: Fund,
+    d: Distribution,
+    carry: dict[uuid.UUID, Decimal],
+) -> None:
+    """Carry a distribution pays comes first out of the carry already accrued for it.
+
+    The declaration earns the paid carry (Dr 5200 per LP / Cr 3200 GP); where part of it was
+    accrued before, that part is released from the accrual (Dr 3200 GP / Cr 5200 per LP, an
+    accrual-type entry dated the distribution), so the GP's capital holds the paid carry once,
+    not once as accrued and again as paid until the next accrual trues it up.
+    """
+    accrued = _accrued_carry(db, fund, d.distribution_date)
+    released = {
+        investor_id: min(share, accrued.get(investor_id, _ZERO))
+        for investor_id, share in carry.items()
+        if share > 0 and accrued.get(investor_id, _ZERO) > 0
+    }
+    total = sum(released.values(), _ZERO)
+    if not total:
+        return
+    assert fund.gp_investor_id is not None
+    cur = fund.currency
+    lines = [
+        ledger.Line.credit(FundAccount.CARRIED_INTEREST_ALLOCATION, amount, cur, party_id=lp)
+        for lp, amount in released.items()
+    ]
+    lines.append(
+        ledger.Line.debit(FundAccount.CARRIED_INTEREST_GP, total, cur, party_id=fund.gp_investor_id)
+    )
+    ledger.post_entry(
+        db,
+        actor,
+        fund.book_id,
+        entry_date=d.distribution_date,
+        memo=f"Accrued carried interest realized by distribution #{d.number}",
+        lines=lines,
+        source_type=CARRY_ACCRUAL,
+        source_id=d.id,
+    )
+
+
 def issue_distribution(
     db: Session, actor: Actor, distribution_id: uuid.UUID
 ) -> DistributionDetailOut:
@@ -974,6 +1019,7 @@ def issue_distribution(
         source_type="distribution",
         source_id=d.id,
     )
+    _realize_accrued_carry(db, actor, fund, d, plan.carry_by_investor)
     before = audit.snapshot(d)
     d.status = DistributionStatus.ISSUED
     d.issued_at = utcnow()
