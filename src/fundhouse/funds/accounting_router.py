@@ -76,7 +76,12 @@ from fundhouse.platform.access import Actor
 from fundhouse.platform.cache import Cache, get_cache
 from fundhouse.platform.deps import DbSession, requires
 from fundhouse.platform.errors import problem_responses
-from fundhouse.platform.idempotency import IdempotencyKeyHeader, idempotent, remember
+from fundhouse.platform.idempotency import (
+    IdempotencyKeyHeader,
+    idempotent,
+    remember,
+    run_idempotent,
+)
 from fundhouse.platform.pagination import DEFAULT_LIMIT, Page
 
 router = APIRouter()
@@ -208,11 +213,15 @@ def pay_distribution(
     actor: Annotated[Actor, requires("distribution:write")],
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
-    replay = idempotent(db, actor, request, idempotency_key, body)
-    if replay is not None:
-        return replay
-    paid = distributions.pay_distribution(db, actor, distribution_id, body)
-    return remember(db, actor, idempotency_key, status.HTTP_200_OK, paid)
+    return run_idempotent(
+        db,
+        actor,
+        request,
+        idempotency_key,
+        body,
+        status.HTTP_200_OK,
+        lambda: distributions.pay_distribution(db, actor, distribution_id, body),
+    )
 
 
 @router.post(
@@ -376,11 +385,15 @@ def create_expense(
     actor: Annotated[Actor, requires("fee:write")],
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
-    replay = idempotent(db, actor, request, idempotency_key, body)
-    if replay is not None:
-        return replay
-    expense = fund_fees.create_expense(db, actor, fund_id, body)
-    return remember(db, actor, idempotency_key, status.HTTP_201_CREATED, expense)
+    return run_idempotent(
+        db,
+        actor,
+        request,
+        idempotency_key,
+        body,
+        status.HTTP_201_CREATED,
+        lambda: fund_fees.create_expense(db, actor, fund_id, body),
+    )
 
 
 @router.get(
@@ -460,11 +473,15 @@ def record_investment(
     actor: Annotated[Actor, requires("valuation:write")],
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
-    replay = idempotent(db, actor, request, idempotency_key, body)
-    if replay is not None:
-        return replay
-    investment = valuations.record_investment(db, actor, company_id, body)
-    return remember(db, actor, idempotency_key, status.HTTP_201_CREATED, investment)
+    return run_idempotent(
+        db,
+        actor,
+        request,
+        idempotency_key,
+        body,
+        status.HTTP_201_CREATED,
+        lambda: valuations.record_investment(db, actor, company_id, body),
+    )
 
 
 @router.post(
@@ -500,11 +517,15 @@ def record_realization(
     actor: Annotated[Actor, requires("valuation:write")],
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
-    replay = idempotent(db, actor, request, idempotency_key, body)
-    if replay is not None:
-        return replay
-    realization = valuations.record_realization(db, actor, company_id, body)
-    return remember(db, actor, idempotency_key, status.HTTP_201_CREATED, realization)
+    return run_idempotent(
+        db,
+        actor,
+        request,
+        idempotency_key,
+        body,
+        status.HTTP_201_CREATED,
+        lambda: valuations.record_realization(db, actor, company_id, body),
+    )
 
 
 @router.get(

@@ -51,7 +51,12 @@ from fundhouse.funds.schemas import (
 from fundhouse.platform.access import Actor
 from fundhouse.platform.deps import DbSession, requires
 from fundhouse.platform.errors import problem_responses
-from fundhouse.platform.idempotency import IdempotencyKeyHeader, idempotent, remember
+from fundhouse.platform.idempotency import (
+    IdempotencyKeyHeader,
+    idempotent,
+    remember,
+    run_idempotent,
+)
 from fundhouse.platform.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 
 router = APIRouter()
@@ -534,11 +539,15 @@ def record_payment(
     actor: Annotated[Actor, requires("payment:write")],
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
-    replay = idempotent(db, actor, request, idempotency_key, body)
-    if replay is not None:
-        return replay
-    payment = calls.record_payment(db, actor, call_id, body)
-    return remember(db, actor, idempotency_key, status.HTTP_201_CREATED, payment)
+    return run_idempotent(
+        db,
+        actor,
+        request,
+        idempotency_key,
+        body,
+        status.HTTP_201_CREATED,
+        lambda: calls.record_payment(db, actor, call_id, body),
+    )
 
 
 @router.get(

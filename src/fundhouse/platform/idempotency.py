@@ -239,3 +239,20 @@ def purge_expired(db: Session) -> int:
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def run_idempotent(
+    db: Session,
+    actor: Actor,
+    request: Request,
+    key: str | None,
+    body: Any,
+    status_code: int,
+    action: Callable[[], Any],
+) -> JSONResponse:
+    """The whole mechanism for a route: replay the first response of ``key``, or run ``action``
+    (the service call) once and remember what it answered."""
+    replay = idempotent(db, actor, request, key, body)
+    if replay is not None:
+        return replay
+    return remember(db, actor, key, status_code, action())
