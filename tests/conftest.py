@@ -14,7 +14,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from fundhouse.platform.db import Database, make_engine
@@ -68,7 +68,14 @@ def engine(settings: Settings, data_dir: Path) -> Iterator[Engine]:
             conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
             conn.execute(text(f"CREATE SCHEMA {schema}"))
         admin.dispose()
-        eng = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+        # The search path rides in the URL, so every engine made from it (a committed test
+        # database, a worker in another thread) works in this run's schema too.
+        url = (
+            make_url(url)
+            .update_query_dict({"options": f"-csearch_path={schema}"})
+            .render_as_string(hide_password=False)
+        )
+        eng = make_engine(url)
     else:
         eng = make_engine(url)
     with eng.begin() as conn:
