@@ -16,7 +16,7 @@ from sqlalchemy import func, select, update
 from starlette.datastructures import Headers
 
 from fundhouse.platform.access import Actor, permissions_for
-from fundhouse.platform.db import utcnow
+from fundhouse.platform.db import Database, utcnow
 from fundhouse.platform.deps import DbSession, requires
 from fundhouse.platform.errors import Conflict, install_error_handlers, problem_responses
 from fundhouse.platform.events import emit
@@ -28,6 +28,7 @@ from fundhouse.platform.idempotency import (
     request_fingerprint,
 )
 from fundhouse.platform.jobs_models import IdempotencyKey, OutboxEvent
+from fundhouse.platform.migrate import upgrade
 from tests.factories import make_org, make_user
 
 
@@ -275,3 +276,38 @@ def test_expired_keys_are_purged_and_recent_ones_kept(client, db):
 
     assert purge_expired(db) == 1
     assert db.scalars(select(IdempotencyKey.key)).all() == ["recent"]
+
+
+def test_a_keyed_write_works_on_a_sqlite_file_after_the_request_read_first(tmp_path):
+    # The request's session reads (who is asking) before the key is reserved on another
+    # connection; on a SQLite file its first write must still go through, not fail with
+    # "database is locked" (a stale read snapshot).
+    database = Database(f"sqlite:///{tmp_path / 'keys.db'}")
+    with database.engine.begin() as conn:
+        upgrade(connection=conn)
+    with database.session() as session:
+        org = make_org(session)
+        actor = _actor(make_user(session, org, role="accountant"), org)
+        session.commit()
+    app = _payments_app(database, {"actor": actor})
+
+    def read_then_act(request, db):
+        db.scalar(select(func.count()).select_from(IdempotencyKey))  # the auth lookup's read
+        return actor
+
+    app.state.resolve_actor = read_then_act
+    try:
+        with TestClient(app) as c:
+            for key in ("file-1", "file-2"):
+                response = c.post(
+                    "/payments", json={"amount": "10.00"}, headers={"Idempotency-Key": key}
+                )
+                assert response.status_code == 201, response.text
+            replay = c.post(
+                "/payments", json={"amount": "10.00"}, headers={"Idempotency-Key": "file-1"}
+            )
+            assert replay.headers.get("Idempotent-Replayed") == "true"
+        with database.session() as session:
+            assert session.scalar(select(func.count()).select_from(IdempotencyKey)) == 2
+    finally:
+        database.engine.dispose()

@@ -125,6 +125,12 @@ def idempotent(
         raise Invalid(f"The {HEADER} must be 1 to 255 visible ASCII characters.", field=HEADER)
     fingerprint = request_fingerprint(request.method, request.url.path, body)
     database = _database(request)
+    if db.get_bind().dialect.name == "sqlite" and db.in_transaction():
+        # SQLite: the request's transaction holds a read snapshot (who is asking). Once the
+        # reservation below commits on another connection that snapshot is stale, and the
+        # request's first write would fail at once with SQLITE_BUSY_SNAPSHOT ("database is
+        # locked"). End it here: the request then reads and writes in a fresh transaction.
+        db.commit()
     now = utcnow()
     with database.session() as session:
         existing = session.scalar(select(IdempotencyKey).where(*_where(actor, key)))
