@@ -118,10 +118,11 @@ def test_the_j_curve_and_the_dashboard(desk):
     fund, _ = ten_percent_fund(desk)
     curve = desk.ok(desk.get(f"/funds/{fund['id']}/j-curve", params={"as_of": AS_OF}))
     points = [(p["date"], p["called"], p["distributed"], p["nav"]) for p in curve["points"]]
-    assert points[0] == ("2023-03-31", "1000000.00", "0.00", "1000000.00")
-    assert points[4] == ("2024-03-31", "1000000.00", "550000.00", "1000000.00")
+    assert points[0] == ("2022-12-31", "0.00", "0.00", "0.00")  # the day before inception
+    assert points[1] == ("2023-03-31", "1000000.00", "0.00", "1000000.00")
+    assert points[5] == ("2024-03-31", "1000000.00", "550000.00", "1000000.00")
     assert points[-1] == ("2024-12-31", "1000000.00", "550000.00", "605000.00")
-    assert len(points) == 8
+    assert len(points) == 9
     assert curve["points"][-1]["net_cash_flow"] == "-450000.00"
 
     board = desk.ok(desk.get(f"/funds/{fund['id']}/dashboard", params={"as_of": AS_OF}))
@@ -134,6 +135,17 @@ def test_the_j_curve_and_the_dashboard(desk):
     assert board["tvpi"] == pytest.approx(1.155) and board["net_irr"] == pytest.approx(0.10)
     assert board["last_call"]["number"] == 1 and board["last_distribution"]["status"] == "paid"
     assert board["j_curve"] == curve["points"]
+
+
+def test_a_fund_in_its_first_quarter_draws_its_curve_from_zero(desk):
+    fund = desk.fund(initial_close_date="2024-11-01")
+    desk.lps(fund["id"], ["1000000"])
+    paid_call(desk, fund["id"], "250000", date(2024, 11, 15))
+    curve = desk.ok(desk.get(f"/funds/{fund['id']}/j-curve", params={"as_of": "2024-11-30"}))
+    assert [(p["date"], p["called"], p["net_cash_flow"]) for p in curve["points"]] == [
+        ("2024-10-31", "0.00", "0.00"),
+        ("2024-11-30", "250000.00", "-250000.00"),
+    ]
 
 
 def test_the_dashboard_is_served_again_from_cache_until_the_books_change(desk, engine):

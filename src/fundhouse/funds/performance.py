@@ -681,11 +681,14 @@ def _quarter_end(day: date) -> date:
 
 
 def j_curve_points(fund: Fund, s: FundSeries, as_of: date) -> list[JCurvePoint]:
-    """Cumulative called, distributed and NAV at each quarter end (the last: ``as_of``)."""
+    """Cumulative called, distributed and NAV at each quarter end (the last: ``as_of``),
+    starting from zero the day before inception (the initial close, or the first flow if
+    earlier), so even a fund in its first quarter draws a curve."""
     days = sorted(set(s.called) | set(s.distributed) | set(s.nav))
     if not days:
         return []
-    ends = []
+    inception = min(filter(None, (fund.initial_close_date, days[0])))
+    ends = [inception - timedelta(days=1)]
     end = _quarter_end(days[0])
     while end < as_of:
         ends.append(end)
