@@ -246,6 +246,24 @@ class TestLateClosers:
         assert catch_up.interest_by_lp == {"lp-a": D("49288.77"), "lp-b": D("32859.18")}
         assert catch_up.total == D("2382147.95")
 
+    def test_catch_up_is_limited_to_the_installments_the_fund_billed(self) -> None:
+        # The same late closer when the fund billed only its 2020-04-01 quarter: that fee
+        # (100,000, 136 days: 2,980.821918) and the call (2,000,000, 167 days: 73,205.479452);
+        # interest 76,186.301370 -> 76,186.30.
+        catch_up = compute_late_closer_catch_up(
+            TERMS,
+            date(2020, 1, 1),
+            Commitment("lp-c", D("20000000"), date(2020, 8, 15)),
+            LPS,
+            [PriorCapitalCall(date(2020, 3, 1), D("10000000"), D("100000000"))],
+            fee_due_dates={date(2020, 4, 1)},
+        )
+        assert [(i.kind, i.due_date, i.amount) for i in catch_up.items] == [
+            (CatchUpKind.CAPITAL_CALL, date(2020, 3, 1), D("2000000.00")),
+            (CatchUpKind.FEE, date(2020, 4, 1), D("100000.00")),
+        ]
+        assert (catch_up.fees, catch_up.interest) == (D("100000.00"), D("76186.30"))
+
     def test_late_closer_pays_the_stub_as_if_admitted_at_the_initial_close(self) -> None:
         # Initial close 2020-02-15: the stub on lp-c's 20,000,000 is 2% × 46 / 365 =
         # 50,410.96; interest to 2020-05-01 (76 days): 50,410.96 × 8% × 76 / 365 = 839.7223,

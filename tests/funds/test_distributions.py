@@ -336,3 +336,46 @@ def test_clawback_returns_the_deal_by_deal_carry_the_whole_fund_did_not_earn(des
         "19800.00",
     )
     assert clawback["by_investor"] == {lp["investor_id"]: "19800.00"}
+
+
+def test_an_issued_unpaid_distribution_is_cancelled_by_reversing_entries(desk, db):
+    fund, a, b, gp, _ = european_fund(desk)
+    before = {code: desk.partner_balances(db, fund, code) for code in ("3100", "3200", "5200")}
+    first = issued_distribution(desk, fund["id"], "600000", EXIT)
+    second = issued_distribution(desk, fund["id"], "900000", date(2024, 2, 1))
+    assert desk.partner_balances(db, fund, "3200")  # the carry the second one paid
+
+    refused = desk.post(f"/distributions/{first['id']}/cancel")
+    assert refused.status_code == 409 and f"#{second['number']}" in refused.json()["detail"]
+
+    cancelled = desk.ok(desk.post(f"/distributions/{second['id']}/cancel"))
+    assert cancelled["status"] == "cancelled"
+    desk.ok(desk.post(f"/distributions/{first['id']}/cancel"))
+    # Every partner balance the two touched is back where it was, carry included.
+    for code, balances in before.items():
+        now = {k: v for k, v in desk.partner_balances(db, fund, code).items() if v}
+        assert now == {k: v for k, v in balances.items() if v}, code
+    assert not [v for v in desk.partner_balances(db, fund, "2000").values() if v]
+    assert desk.trial_balance(db, fund).is_balanced
+    reconciles(desk, fund)
+    # The waterfall runs again as if neither had been issued.
+    again = issued_distribution(desk, fund["id"], "1500000", EXIT)
+    assert by_investor(again["partners"])[a["investor_id"]] == D("840000")
+
+
+def test_a_paid_distribution_or_one_whose_tax_was_remitted_stays(desk, db):
+    fund, a, b, gp, _ = european_fund(desk)
+    d = issued_distribution(desk, fund["id"], "600000", EXIT)
+    body = {
+        "kind": "withholding_tax",
+        "distribution_id": d["id"],
+        "payee": "Tax authority",
+        "paid_date": "2024-01-05",
+    }
+    desk.ok(desk.post(f"/funds/{fund['id']}/disbursements", body), 201)
+    remitted = desk.post(f"/distributions/{d['id']}/cancel")
+    assert remitted.status_code == 409 and "remitted" in remitted.json()["detail"]
+    paid = issued_distribution(desk, fund["id"], "100000", date(2024, 2, 1))
+    desk.ok(desk.post(f"/distributions/{paid['id']}/pay", {"paid_date": "2024-02-02"}))
+    assert desk.post(f"/distributions/{paid['id']}/cancel").status_code == 409
+    assert desk.trial_balance(db, fund).is_balanced

@@ -96,3 +96,56 @@ def test_equalization_is_refused_for_the_initial_close_and_when_done(desk):
         {"purpose": "equalization", "amount": "1", **body},
     )
     assert plain.status_code == 422
+
+
+def test_a_late_closer_pays_the_billed_fees_as_its_own_fee_and_the_calls_as_capital(desk, db):
+    # CONVENTIONS.md: the fees billed before the close are the late closer's fees (Dr 5000),
+    # computed on its own commitment; the fee calls that collected them are not caught up again.
+    fund = desk.fund(initial_close_date="2024-01-15")
+    a, b = desk.lps(fund["id"], ["600000", "400000"])
+    for billing_date in ("2024-01-15", "2024-04-01"):
+        body = {"period_start": billing_date, "call": True, "due_date": billing_date}
+        run = desk.ok(desk.post(f"/funds/{fund['id']}/fee-runs", body), 201)
+        desk.approve(run["capital_call_id"])
+        desk.issue(run["capital_call_id"])
+    desk.issued_call(fund["id"], "100000", call_date="2024-02-01", due_date="2024-03-01")
+    second = desk.ok(desk.post(f"/funds/{fund['id']}/closes", {"close_date": "2024-05-15"}), 201)
+    late = desk.commit(fund["id"], desk.investor("Late LP")["id"], "500000")
+
+    call = desk.ok(
+        desk.post(
+            f"/funds/{fund['id']}/closes/{second['id']}/equalization",
+            {"call_date": "2024-05-16", "due_date": "2024-06-14"},
+        ),
+        201,
+    )
+    # On 500,000: the stub 2% × 77/365 = 2,109.589... → 2,109.59 (due 15 Jan, 121 days to the
+    # close); the quarter 2%/4 = 2,500.00 (due 1 April, 44 days); the investment call drew 10%:
+    # 50,000.00 (due 1 March, 75 days). Interest at 8%, days/365, summed exactly:
+    # 55.9475 + 821.9178 + 24.1096 = 901.9749 → 901.97, split over the items pro rata to
+    # their exact interest by the allocation rule (55.9472, 821.9134, 24.1095: the two cents
+    # left after the floors go to the largest remainders, 24.10 and 55.94).
+    assert [(i["kind"], i["due_date"], i["amount"], i["days"]) for i in call["equalization"]] == [
+        ("fee", "2024-01-15", "2109.59", 121),
+        ("capital_call", "2024-03-01", "50000.00", 75),
+        ("fee", "2024-04-01", "2500.00", 44),
+    ]
+    assert [i["interest"] for i in call["equalization"]] == ["55.95", "821.91", "24.11"]
+    (share,) = call["allocations"]
+    assert (share["amount"], share["equalization_interest"]) == ("54609.59", "901.97")
+
+    desk.approve(call["id"])
+    desk.issue(call["id"])
+    assert desk.trial_balance(db, fund).is_balanced
+    fees = desk.partner_balances(db, fund, "5000")
+    assert fees[late["investor_id"]] == D("4609.59")
+    # A was billed 60% of the stub on 1,000,000 (4,219.18 → 2,531.51) and of the quarter.
+    assert fees[a["investor_id"]] == D("2531.51") + D("3000.00")
+    assert desk.capital_contributed(db, fund)[late["investor_id"]] == D("54609.59")
+    assert desk.partner_balances(db, fund, "4300") == {
+        a["investor_id"]: D("-541.18"),
+        b["investor_id"]: D("-360.79"),
+    }
+    payable = [r for r in desk.trial_balance(db, fund).rows if r.account_code == "2100"]
+    # Billed to A and B: 4,219.18 + 5,000.00; caught up from the late closer: 4,609.59.
+    assert payable[0].credit == D("4219.18") + D("5000.00") + D("4609.59")

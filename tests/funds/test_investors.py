@@ -113,3 +113,34 @@ def test_linking_an_lp_user_to_an_investor(desk, other_desk, make_member):
     )
     assert gone.status_code == 204
     assert desk.ok(desk.get(f"/investors/{investor['id']}/users")) == []
+
+
+def test_an_investors_commitments_and_calls_across_funds(desk, other_desk, make_member):
+    first, second = desk.fund(name="Fund One"), desk.fund(name="Fund Two")
+    investor = desk.investor("Calder Pension Plan")
+    desk.commit(first["id"], investor["id"], "100000")
+    desk.commit(second["id"], investor["id"], "300000")
+    desk.commit(second["id"], desk.investor("Someone Else")["id"], "300000")
+    call = desk.issued_call(second["id"], "60000")
+
+    listed = desk.ok(desk.get(f"/investors/{investor['id']}/commitments"))["items"]
+    assert [(c["fund_name"], c["amount"], c["called"]) for c in listed] == [
+        ("Fund One", "100000.00", "0.00"),
+        ("Fund Two", "300000.00", "30000.00"),
+    ]
+    page = desk.ok(desk.get(f"/investors/{investor['id']}/commitments", params={"limit": 1}))
+    assert len(page["items"]) == 1 and page["next_cursor"]
+    exported = desk.get(f"/investors/{investor['id']}/commitments", params={"format": "csv"})
+    assert exported.status_code == 200 and len(exported.text.strip().splitlines()) == 3
+    calls = desk.ok(desk.get("/capital-calls", params={"investor_id": investor["id"]}))["items"]
+    assert [c["id"] for c in calls] == [call["id"]]
+    nobody = desk.investor("No Calls")
+    assert desk.ok(desk.get("/capital-calls", params={"investor_id": nobody["id"]}))["items"] == []
+
+    assert other_desk.get(f"/investors/{investor['id']}/commitments").status_code == 404
+    lp = login(desk.client, make_member(desk, "limited_partner"))
+    assert desk.get(f"/investors/{investor['id']}/commitments", headers=lp).status_code == 403
+    assert (
+        desk.get("/capital-calls", headers=lp, params={"investor_id": investor["id"]}).status_code
+        == 403
+    )

@@ -36,7 +36,7 @@ def test_amounts_round_trip_exactly(db):
     assert db.get(funds_models.Fund, fund.id).hurdle_rate == Decimal("0.08")
 
 
-def test_migration_0004_creates_exactly_the_fund_tables_and_reverses(tmp_path):
+def test_the_fund_migrations_create_exactly_the_fund_tables_and_reverse(tmp_path):
     url = f"sqlite:///{tmp_path / 'migrate.db'}"
     config = alembic_config(url)
     command.upgrade(config, "0002")
@@ -44,6 +44,7 @@ def test_migration_0004_creates_exactly_the_fund_tables_and_reverses(tmp_path):
     engine = create_engine(url)
     before = set(inspect(engine).get_table_names())
     command.upgrade(config, "0004")
+    command.upgrade(config, "0005")
     after = set(inspect(create_engine(url)).get_table_names())
     fund_tables = {
         table.name

@@ -126,6 +126,20 @@ def test_an_lp_sees_only_its_own_calls_commitments_and_payments(desk, make_membe
     )
     assert unissued.status_code == 404
 
+    # Every portal list also exports as CSV, with the same rows and nothing else.
+    for path, rows in (
+        ("/portal/capital-calls", 1),
+        ("/portal/commitments", 1),
+        ("/portal/payments", 1),
+        ("/portal/distributions", 0),
+    ):
+        exported = desk.get(path, headers=lp, params={"format": "csv"})
+        assert exported.status_code == 200, path
+        assert exported.headers["content-type"].startswith("text/csv")
+        lines = exported.text.strip().splitlines()
+        assert len(lines) == 1 + rows, path
+        assert "Brook Endowment" not in exported.text and b["investor_id"] not in exported.text
+
 
 def test_an_lp_cannot_use_the_internal_routes(desk, make_member, client):
     fund, a, b = make_fund_with_two_lps(desk)

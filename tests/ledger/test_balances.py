@@ -105,6 +105,10 @@ def test_balances_respect_the_as_of_date(db, actor, book):
     assert cash(date(2025, 4, 30)) == D("1000000.00")
     assert cash(BUY) == D("300000.00")
     assert service.trial_balance(db, actor, book.id, date(2025, 1, 1)).rows == []
+    # One account's balance alone agrees, and is zero before its first posting.
+    for day in (CALL, PAID, BUY):
+        assert service.account_balance(db, actor, book.id, "1000", day) == (cash(day) or 0)
+    assert service.account_balance(db, actor, book.id, "1000", BUY, currency="EUR") == 0
 
 
 def test_since_gives_one_periods_activity(db, actor, book):

@@ -32,7 +32,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
-from collections.abc import Hashable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -348,6 +348,7 @@ def compute_late_closer_catch_up(
     *,
     invested_cost: Sequence[BasisValue] = (),
     nav: Sequence[BasisValue] = (),
+    fee_due_dates: Collection[date] | None = None,
 ) -> LateCloserCatchUp:
     """What a late closer pays at its close, per shared/CONVENTIONS.md "late closers".
 
@@ -357,6 +358,10 @@ def compute_late_closer_catch_up(
     each rounded half up; each call at the same percentage of commitment the earlier LPs paid
     (``amount / called_commitments``), rounded half up. Fee offsets are not passed on: they
     reduced the earlier LPs' installments, which the late closer did not bear.
+
+    ``fee_due_dates``, when given, limits the fee installments caught up to those due on these
+    dates (the ones the fund billed its earlier LPs); by default every installment due by the
+    close is.
 
     Equalization interest: ``equalization_rate`` simple, days/365, on each installment from
     its due date to the close date, summed exactly and rounded half up once; the total is
@@ -384,6 +389,8 @@ def compute_late_closer_catch_up(
     for due, first, end in schedule.billing_periods(None):
         if due > close:
             break
+        if fee_due_dates is not None and due not in fee_due_dates:
+            continue
         _, exact = schedule.periods(first, end, own, share_of_fund)
         items.append((CatchUpKind.FEE, due, _round_half_up(exact, quantum)))
     for call in sorted(capital_calls, key=lambda c: c.due_date):

@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 
 from fundhouse.funds import (
     capital_accounts,
+    disbursements,
     distributions,
     fund_fees,
     performance,
@@ -33,6 +34,9 @@ from fundhouse.funds.accounting_schemas import (
     CompanyCreate,
     CompanyOut,
     DashboardOut,
+    DisbursementCreate,
+    DisbursementFilters,
+    DisbursementOut,
     DistributionCreate,
     DistributionDetailOut,
     DistributionFilters,
@@ -52,6 +56,7 @@ from fundhouse.funds.accounting_schemas import (
     JCurveOut,
     LevelsUploadedOut,
     NavOut,
+    PayablesOut,
     PortalDistributionOut,
     PortalPerformanceOut,
     RealizationCreate,
@@ -60,6 +65,7 @@ from fundhouse.funds.accounting_schemas import (
     ValuationCreate,
     ValuationOut,
 )
+from fundhouse.funds.export import csv_of
 from fundhouse.funds.router import (
     LIST,
     PDF,
@@ -88,6 +94,10 @@ router = APIRouter()
 
 LIST_OF_FUND: dict[int | str, dict[str, Any]] = {**LIST, **problem_responses(404)}
 PORTAL = problem_responses(401, 403, 422)
+PORTAL_LIST: dict[int | str, dict[str, Any]] = {
+    **PORTAL,
+    200: {"content": {"text/csv": {}}, "description": "The list, or CSV with format=csv"},
+}
 AsOf = Annotated[date | None, Query(description="The valuation date (default: today)")]
 Start = Annotated[
     date | None, Query(description="First day of the period (default: since inception)")
@@ -414,6 +424,74 @@ def list_expenses(
     if format == "csv":
         return csv_response(fund_fees.export_expenses_csv(db, actor, fund_id), "expenses")
     return fund_fees.list_expenses(db, actor, fund_id, limit=limit, cursor=cursor)
+
+
+# --- disbursements: payables paid out of cash ----------------------------------------------
+
+
+@router.post(
+    "/funds/{fund_id}/disbursements",
+    tags=["fees"],
+    summary="Pay management fees, an expense or withheld tax out of the fund's cash",
+    status_code=status.HTTP_201_CREATED,
+    response_model=DisbursementOut,
+    responses=WRITE,
+)
+def create_disbursement(
+    fund_id: uuid.UUID,
+    body: DisbursementCreate,
+    request: Request,
+    db: DbSession,
+    actor: Annotated[Actor, requires("payment:write")],
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
+    return run_idempotent(
+        db,
+        actor,
+        request,
+        idempotency_key,
+        body,
+        status.HTTP_201_CREATED,
+        lambda: disbursements.create_disbursement(db, actor, fund_id, body),
+    )
+
+
+@router.get(
+    "/funds/{fund_id}/disbursements",
+    tags=["fees"],
+    summary="What the fund paid out of its cash to settle its payables",
+    response_model=Page[DisbursementOut],
+    responses=LIST_OF_FUND,
+)
+def list_disbursements(
+    fund_id: uuid.UUID,
+    db: DbSession,
+    actor: Annotated[Actor, requires("payment:read")],
+    filters: Annotated[DisbursementFilters, Query()],
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+    format: Format = "json",
+) -> object:
+    if format == "csv":
+        text = disbursements.export_disbursements_csv(db, actor, fund_id, filters)
+        return csv_response(text, "disbursements")
+    return disbursements.list_disbursements(db, actor, fund_id, filters, limit=limit, cursor=cursor)
+
+
+@router.get(
+    "/funds/{fund_id}/payables",
+    tags=["fees"],
+    summary="The fund's cash, fees payable, and each expense or withholding left to pay",
+    response_model=PayablesOut,
+    responses=READ,
+)
+def list_payables(
+    fund_id: uuid.UUID,
+    db: DbSession,
+    actor: Annotated[Actor, requires("payment:read")],
+    as_of: AsOf = None,
+) -> PayablesOut:
+    return disbursements.list_payables(db, actor, fund_id, as_of or today())
 
 
 # --- portfolio and NAV -------------------------------------------------------------------
@@ -762,10 +840,16 @@ def my_capital_accounts(
     tags=["portal"],
     summary="My shares of issued distributions",
     response_model=list[PortalDistributionOut],
-    responses=PORTAL,
+    responses=PORTAL_LIST,
 )
-def my_distributions(db: DbSession, actor: Annotated[Actor, requires("lp_portal:read")]) -> object:
-    return distributions.my_distributions(db, actor)
+def my_distributions(
+    db: DbSession, actor: Annotated[Actor, requires("lp_portal:read")], format: Format = "json"
+) -> object:
+    rows = distributions.my_distributions(db, actor)
+    if format == "csv":
+        text = csv_of(distributions.PORTAL_DISTRIBUTION_CSV_COLUMNS, rows)
+        return csv_response(text, "my-distributions")
+    return rows
 
 
 @router.get(

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from fundhouse.funds.models import (
     CallStatus,
     CompanyStatus,
+    DisbursementKind,
     DistributionSource,
     DistributionStatus,
     ExpenseStatus,
@@ -324,6 +325,70 @@ class ExpenseOut(BaseModel):
 
 class ExpenseDetailOut(ExpenseOut):
     allocations: list[ExpenseAllocationOut]
+
+
+# --- disbursements ----------------------------------------------------------------------
+
+
+class DisbursementCreate(Input):
+    """Pay a payable out of the fund's cash: management fees (optionally one fee run's), an
+    expense, or the tax a distribution withheld."""
+
+    kind: DisbursementKind
+    paid_date: date
+    amount: PositiveMoney | None = Field(
+        default=None,
+        description="Default: all that is payable (the fees payable, the expense's unpaid "
+        "part, the distribution's withholding).",
+    )
+    payee: ShortText | None = Field(
+        default=None, description="Who is paid; an expense's vendor by default."
+    )
+    reference: ShortText | None = None
+    fee_run_id: uuid.UUID | None = None
+    expense_id: uuid.UUID | None = None
+    distribution_id: uuid.UUID | None = None
+
+
+class DisbursementFilters(BaseModel):
+    kind: DisbursementKind | None = None
+
+
+class DisbursementOut(BaseModel):
+    id: uuid.UUID
+    fund_id: uuid.UUID
+    currency: str
+    kind: DisbursementKind
+    fee_run_id: uuid.UUID | None
+    expense_id: uuid.UUID | None
+    distribution_id: uuid.UUID | None
+    paid_date: date
+    amount: Money
+    payee: str
+    reference: str | None
+    ledger_entry_id: uuid.UUID
+    created_at: datetime
+
+
+class PayableOut(BaseModel):
+    """One expense not fully paid, or one distribution's withholding not remitted."""
+
+    kind: DisbursementKind
+    expense_id: uuid.UUID | None = None
+    distribution_id: uuid.UUID | None = None
+    item_date: date
+    description: str
+    amount: Money
+    outstanding: Money
+
+
+class PayablesOut(BaseModel):
+    fund_id: uuid.UUID
+    currency: str
+    as_of: date
+    cash: Money
+    management_fees_payable: Money
+    items: list[PayableOut]
 
 
 # --- portfolio and NAV -------------------------------------------------------------------

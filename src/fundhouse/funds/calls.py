@@ -20,9 +20,11 @@ Ledger postings, in the fund's book (party = the investor):
   by its own entry (Dr 5000/5100 per partner), posted by the fee run or the expense.
 * payment: Dr 1000 cash / Cr 1100 contributions receivable for the payer, dated the day the
   money was received.
-* issuing an equalization call (a late closer's catch-up, see :func:`equalize_close`): the
-  same pair for the capital it catches up, plus Dr 1100 for its equalization interest / Cr 4300
-  equalization interest income of each LP admitted earlier, pro rata to their commitments.
+* issuing an equalization call (a late closer's catch-up, see
+  :mod:`fundhouse.funds.equalization`): the same pair for the fees and capital it catches up,
+  the fees also as the late closer's management fee (Dr 5000 per LP / Cr 2100), and Dr 1100 for
+  its equalization interest / Cr 4300 equalization interest income of each LP admitted earlier,
+  pro rata to their commitments.
 * cancelling an issued, unpaid call: the reversal of its issue entry.
 """
 
@@ -36,12 +38,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from fundhouse.finance.allocation import allocate, allocate_capped
 from fundhouse.funds.export import csv_of
 from fundhouse.funds.models import (
-    CALLED_STATUSES,
     CallAllocation,
     CallBasis,
     CallPurpose,
@@ -50,7 +51,7 @@ from fundhouse.funds.models import (
     Close,
     Commitment,
     CommitmentStatus,
-    EqualizationItem,
+    EqualizationKind,
     Fund,
     Payment,
     PaymentMethod,
@@ -63,7 +64,7 @@ from fundhouse.funds.schemas import (
     CallOut,
     CallPreviewLine,
     CallPreviewOut,
-    EqualizationCreate,
+    EqualizationItemOut,
     PaymentCreate,
     PaymentFilters,
     PaymentOut,
@@ -109,6 +110,7 @@ def _detail_query() -> Select[CapitalCall]:
     return select(CapitalCall).options(
         joinedload(CapitalCall.fund),
         selectinload(CapitalCall.allocations).joinedload(CallAllocation.investor),
+        selectinload(CapitalCall.equalization_items),
     )
 
 
@@ -175,9 +177,25 @@ def call_detail_out(call: CapitalCall) -> CallDetailOut:
     """Needs the call's fund and allocations (with investors) loaded."""
     due = sum((a.amount_due for a in call.allocations), _ZERO)
     paid = sum((a.paid_amount for a in call.allocations), _ZERO)
+    name_of = {a.commitment_id: a.investor.name for a in call.allocations}
     return CallDetailOut(
         **_call_fields(call, due, paid),
         allocations=[allocation_out(call, a) for a in call.allocations],
+        equalization=[
+            EqualizationItemOut(
+                commitment_id=item.commitment_id,
+                investor_name=name_of.get(item.commitment_id, ""),
+                kind=item.kind,
+                source_call_id=item.source_call_id,
+                source_fee_run_id=item.source_fee_run_id,
+                due_date=item.source_due_date,
+                amount=item.principal,
+                rate=item.rate,
+                days=item.days,
+                interest=item.interest,
+            )
+            for item in call.equalization_items
+        ],
     )
 
 
@@ -238,6 +256,9 @@ def list_calls(
     )
     if f.fund_id is not None:
         stmt = stmt.where(CapitalCall.fund_id == f.fund_id)
+    if f.investor_id is not None:
+        shares = select(CallAllocation.call_id).where(CallAllocation.investor_id == f.investor_id)
+        stmt = stmt.where(CapitalCall.id.in_(shares))
     if f.status is not None:
         stmt = stmt.where(CapitalCall.status == f.status)
     if f.purpose is not None:
@@ -380,7 +401,7 @@ def next_call_number(db: Session, fund_id: uuid.UUID) -> int:
     return (last or 0) + 1
 
 
-def _call_snapshot(call: CapitalCall) -> dict[str, Any]:
+def call_snapshot(call: CapitalCall) -> dict[str, Any]:
     return {
         **audit.snapshot(call),
         "allocations": [
@@ -431,7 +452,7 @@ def create_call(db: Session, actor: Actor, fund_id: uuid.UUID, data: CallCreate)
     db.flush()
     db.expire(call)
     call = get_call_row(db, actor, call.id)
-    audit.record(db, actor, "capital_call.created", call, after=_call_snapshot(call))
+    audit.record(db, actor, "capital_call.created", call, after=call_snapshot(call))
     return call_detail_out(call)
 
 
@@ -506,6 +527,7 @@ def issue_call(db: Session, actor: Actor, call_id: uuid.UUID) -> CallDetailOut:
     for a in call.allocations:
         lines += issue_lines(a.amount, fund.currency, a.investor_id)
     if call.purpose == CallPurpose.EQUALIZATION:
+        lines += _equalization_fee_lines(call, fund)
         lines += _equalization_interest_lines(db, call, fund)
     entry = ledger.post_entry(
         db,
@@ -531,13 +553,14 @@ def issue_call(db: Session, actor: Actor, call_id: uuid.UUID) -> CallDetailOut:
 # --- equalization of late closers ----------------------------------------------------------
 
 
-def _earlier_commitments(db: Session, fund_id: uuid.UUID, close: Close) -> list[Commitment]:
-    """Active commitments admitted at closes before ``close``, in creation order (amounts are
-    compared in Python: SQLite keeps decimals as text)."""
+def earlier_commitments(db: Session, fund_id: uuid.UUID, close: Close) -> list[Commitment]:
+    """Active commitments admitted at closes before ``close`` (with their close), in creation
+    order (amounts are compared in Python: SQLite keeps decimals as text)."""
     rows = list(
         db.scalars(
             select(Commitment)
             .join(Close, Close.id == Commitment.close_id)
+            .options(contains_eager(Commitment.close))
             .where(
                 Commitment.fund_id == fund_id,
                 Commitment.status == CommitmentStatus.ACTIVE,
@@ -549,6 +572,24 @@ def _earlier_commitments(db: Session, fund_id: uuid.UUID, close: Close) -> list[
     return [c for c in rows if c.amount > 0]
 
 
+def _equalization_fee_lines(call: CapitalCall, fund: Fund) -> list[ledger.Line]:
+    """The late closers' fee catch-up is their management fee: Dr 5000 per LP / Cr 2100."""
+    investor_of = {a.commitment_id: a.investor_id for a in call.allocations}
+    fee_of: dict[uuid.UUID, Decimal] = defaultdict(lambda: _ZERO)
+    for item in call.equalization_items:
+        if item.kind == EqualizationKind.FEE:
+            fee_of[investor_of[item.commitment_id]] += item.principal
+    lines = [
+        ledger.Line.debit(FundAccount.MANAGEMENT_FEE_EXPENSE, fee, fund.currency, party_id=investor)
+        for investor, fee in fee_of.items()
+        if fee > 0
+    ]
+    total = sum((fee for fee in fee_of.values() if fee > 0), _ZERO)
+    if total:
+        lines.append(ledger.Line.credit(FundAccount.MANAGEMENT_FEES_PAYABLE, total, fund.currency))
+    return lines
+
+
 def _equalization_interest_lines(db: Session, call: CapitalCall, fund: Fund) -> list[ledger.Line]:
     """Dr the late closers' receivable for their interest, Cr equalization interest income of
     the LPs admitted earlier, pro rata to their commitments (allocation rule, to the cent)."""
@@ -556,7 +597,7 @@ def _equalization_interest_lines(db: Session, call: CapitalCall, fund: Fund) -> 
     if interest == 0:
         return []
     close = db.scalars(select(Close).where(Close.id == call.close_id)).one()
-    earlier = _earlier_commitments(db, fund.id, close)
+    earlier = earlier_commitments(db, fund.id, close)
     shares = allocate(
         interest, {c.id: c.amount for c in earlier}, quantum_of(fund.currency)
     ).by_key()
@@ -585,139 +626,6 @@ def _equalization_interest_lines(db: Session, call: CapitalCall, fund: Fund) -> 
 
 def _half_up(value: Decimal, quantum: Decimal) -> Decimal:
     return value.quantize(quantum, rounding=ROUND_HALF_UP)
-
-
-def equalize_close(
-    db: Session, actor: Actor, fund_id: uuid.UUID, close_id: uuid.UUID, data: EqualizationCreate
-) -> CallDetailOut:
-    """Draft the equalization call of a subsequent close (CONVENTIONS.md, "Management fees and
-    late closers").
-
-    Each LP admitted at the close pays its share of every earlier call (investment, fee and
-    expense calls issued and due on or before the close date) as if it had been admitted at the
-    initial close: the call's drawdown of the commitments it called (Σ shares / Σ those
-    commitments) times the late commitment, rounded half up to the cent. On each share it pays
-    equalization interest at the fund's ``equalization_rate``, simple, days/365 from the earlier
-    call's due date to the close date, rounded half up to the cent; the interest goes to the LPs
-    admitted earlier, pro rata to their commitments, when the call is issued (not fee income).
-
-    The call then follows the usual workflow (approval by someone else, issue, payments).
-    Installments billed outside capital calls (a fee run) are equalized by their own module.
-    """
-    require(actor, "capital_call:write")
-    fund = get_fund_row(db, actor, fund_id, for_update=True)
-    close = db.scalar(select(Close).where(Close.id == close_id, Close.fund_id == fund.id))
-    if close is None:
-        raise NotFound("No such close of this fund.")
-    if close.is_initial:
-        raise Conflict("The initial close has nobody to equalize.")
-    existing = db.scalar(
-        select(CapitalCall.number).where(
-            CapitalCall.close_id == close.id, CapitalCall.status != CallStatus.CANCELLED
-        )
-    )
-    if existing is not None:
-        raise Conflict(f"Capital call #{existing} equalizes this close already.")
-    admitted = db.scalars(
-        select(Commitment)
-        .options(joinedload(Commitment.investor))
-        .where(Commitment.close_id == close.id, Commitment.status == CommitmentStatus.ACTIVE)
-        .order_by(Commitment.sequence)
-    )
-    late = [c for c in admitted if c.amount > 0]
-    earlier_calls = list(
-        db.scalars(
-            select(CapitalCall)
-            .options(selectinload(CapitalCall.allocations).joinedload(CallAllocation.commitment))
-            .where(
-                CapitalCall.fund_id == fund.id,
-                CapitalCall.status.in_(CALLED_STATUSES),
-                CapitalCall.purpose != CallPurpose.EQUALIZATION,
-                CapitalCall.due_date <= close.close_date,
-            )
-            .order_by(CapitalCall.number)
-        )
-    )
-    if not late or not earlier_calls:
-        raise Conflict("Nothing to equalize: no LP joined at this close, or no call came before.")
-    quantum = quantum_of(fund.currency)
-    items: list[EqualizationItem] = []
-    for source in earlier_calls:
-        called = sum((a.amount for a in source.allocations), _ZERO)
-        base = sum((a.commitment.amount for a in source.allocations), _ZERO)
-        already = {a.commitment_id for a in source.allocations}
-        days = (close.close_date - source.due_date).days
-        for commitment in late:
-            if commitment.id in already or base == 0:
-                continue
-            principal = _half_up(commitment.amount * called / base, quantum)
-            interest = _half_up(principal * fund.equalization_rate * days / Decimal(365), quantum)
-            items.append(
-                EqualizationItem(
-                    org_id=actor.org_id,
-                    commitment_id=commitment.id,
-                    source_call_id=source.id,
-                    source_due_date=source.due_date,
-                    principal=principal,
-                    rate=fund.equalization_rate,
-                    days=days,
-                    interest=interest,
-                )
-            )
-    principal_of: dict[uuid.UUID, Decimal] = defaultdict(lambda: _ZERO)
-    interest_of: dict[uuid.UUID, Decimal] = defaultdict(lambda: _ZERO)
-    for item in items:
-        principal_of[item.commitment_id] += item.principal
-        interest_of[item.commitment_id] += item.interest
-    positions = commitment_positions(db, late)
-    for commitment in late:
-        if principal_of[commitment.id] > positions[commitment.id].unfunded:
-            raise Conflict(
-                f"{commitment.investor.name} has less unfunded commitment than its catch-up."
-            )
-    total = sum(principal_of.values(), _ZERO)
-    if total == 0:
-        raise Conflict("Nothing to equalize: the earlier calls drew nothing.")
-    call = CapitalCall(
-        id=uuid.uuid4(),
-        org_id=actor.org_id,
-        fund_id=fund.id,
-        number=next_call_number(db, fund.id),
-        purpose=CallPurpose.EQUALIZATION,
-        basis=CallBasis.COMMITMENT,
-        amount=total,
-        call_date=data.call_date,
-        due_date=data.due_date,
-        status=CallStatus.DRAFT,
-        description=data.description,
-        close_id=close.id,
-        created_by=actor.user_id,
-    )
-    db.add(call)
-    db.flush()
-    for item in items:
-        item.call_id = call.id
-    db.add_all(items)
-    zero = quantum * 0
-    db.add_all(
-        CallAllocation(
-            org_id=actor.org_id,
-            call_id=call.id,
-            commitment_id=c.id,
-            investor_id=c.investor_id,
-            sequence=c.sequence,
-            amount=principal_of[c.id] + zero,
-            equalization_interest=interest_of[c.id] + zero,
-            paid_amount=zero,
-        )
-        for c in late
-        if principal_of[c.id] > 0
-    )
-    db.flush()
-    db.expire(call)
-    call = get_call_row(db, actor, call.id)
-    audit.record(db, actor, "capital_call.created", call, after=_call_snapshot(call))
-    return call_detail_out(call)
 
 
 def cancel_call(db: Session, actor: Actor, call_id: uuid.UUID) -> CallDetailOut:

@@ -34,12 +34,14 @@ from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from functools import partial
 
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session
 
 from fundhouse.funds import (
     calls,
+    disbursements,
     distributions,
+    equalization,
     fund_fees,
     performance,
     service,
@@ -49,6 +51,7 @@ from fundhouse.funds.accounting_schemas import (
     BenchmarkCreate,
     CarryAccrualCreate,
     CompanyCreate,
+    DisbursementCreate,
     DistributionCreate,
     DistributionPay,
     ExpenseCreate,
@@ -62,6 +65,7 @@ from fundhouse.funds.models import (
     BenchmarkIndex,
     CallPurpose,
     CapitalCall,
+    DisbursementKind,
     DistributionSource,
     Fund,
     FundStatus,
@@ -82,8 +86,6 @@ from fundhouse.funds.schemas import (
     PaymentCreate,
 )
 from fundhouse.identity.models import Organization, User
-from fundhouse.ledger import service as ledger
-from fundhouse.ledger.chart import FundAccount
 from fundhouse.platform.access import Actor, permissions_for, require
 
 DEMO_END = date(2026, 9, 30)
@@ -1521,6 +1523,7 @@ class FundHistory:
         self.queue: list[tuple[date, int, int, Callable[[], None]]] = []
         self.order = itertools.count()
         self.companies: dict[str, uuid.UUID] = {}
+        self.expense_ids: dict[DemoExpense, uuid.UUID] = {}
         self.individuals: set[uuid.UUID] = set()
         self.open_calls: dict[uuid.UUID, CapitalCall] = {}
         self.multiples: dict[str, float] = {}
@@ -1534,8 +1537,12 @@ class FundHistory:
         self.create_fund()
         self.admit(self.spec.initial_close, 1)
         self.schedule()
+        year = self.spec.initial_close.year
         while self.queue:
-            _when, _step, _order, action = heapq.heappop(self.queue)
+            when, _step, _order, action = heapq.heappop(self.queue)
+            if when.year != year:
+                year = when.year
+                _refresh_statistics(self.db)
             action()
 
     # --- the fund and its partners ---
@@ -1621,7 +1628,7 @@ class FundHistory:
         self.at(call_date, _CALL, partial(self.equalize, close_id, call_date))
 
     def equalize(self, close_id: uuid.UUID, call_date: date) -> None:
-        call = calls.equalize_close(
+        call = equalization.equalize_close(
             self.db,
             self.team.manager,
             self.fund_id,
@@ -1705,13 +1712,7 @@ class FundHistory:
                 self.at(
                     paid,
                     _SETTLEMENT,
-                    partial(
-                        self.settle,
-                        FundAccount.ACCRUED_EXPENSES_PAYABLE,
-                        expense.amount,
-                        paid,
-                        f"Paid {expense.vendor}: {expense.description}",
-                    ),
+                    partial(self.pay_expense, expense, paid),
                 )
             if expense.company is None:
                 by_year[expense.on.year] = by_year.get(expense.on.year, _ZERO) + expense.amount
@@ -1790,18 +1791,11 @@ class FundHistory:
         if run.capital_call_id is not None:
             self.approve_issue_and_collect(run.capital_call_id)
         paid = due + timedelta(days=5)
-        if run.total_amount > 0 and paid <= DEMO_END:
+        if run.id is not None and run.total_amount > 0 and paid <= DEMO_END:
             self.at(
                 paid,
                 _SETTLEMENT,
-                partial(
-                    self.settle,
-                    FundAccount.MANAGEMENT_FEES_PAYABLE,
-                    run.total_amount,
-                    paid,
-                    f"Management fee {run.period_start} to {run.period_end} paid to "
-                    "Northwind Capital Management",
-                ),
+                partial(self.pay_fees, run.id, paid),
             )
 
     def call_capital(
@@ -2057,7 +2051,7 @@ class FundHistory:
         )
 
     def record_expense(self, expense: DemoExpense) -> None:
-        fund_fees.create_expense(
+        self.expense_ids[expense] = fund_fees.create_expense(
             self.db,
             self.team.accountant,
             self.fund_id,
@@ -2069,7 +2063,7 @@ class FundHistory:
                 description=expense.description,
                 company_id=self.companies.get(expense.company) if expense.company else None,
             ),
-        )
+        ).id
 
     def record_transaction_fee(self, fee: DemoTransactionFee) -> None:
         fund_fees.record_transaction_fee(
@@ -2084,18 +2078,32 @@ class FundHistory:
             ),
         )
 
-    def settle(self, payable: FundAccount, amount: Decimal, on: date, memo: str) -> None:
-        """The accountant's entry paying a payable out of the fund's cash."""
-        ledger.post_manual_entry(
+    def pay_expense(self, expense: DemoExpense, on: date) -> None:
+        """The accountant pays the vendor out of the fund's cash."""
+        disbursements.create_disbursement(
             self.db,
             self.team.accountant,
-            self.book_id,
-            entry_date=on,
-            memo=memo,
-            lines=[
-                ledger.Line.debit(payable, amount, "USD"),
-                ledger.Line.credit(FundAccount.CASH, amount, "USD"),
-            ],
+            self.fund_id,
+            DisbursementCreate(
+                kind=DisbursementKind.EXPENSE,
+                expense_id=self.expense_ids[expense],
+                paid_date=on,
+                reference=expense.description[:200],
+            ),
+        )
+
+    def pay_fees(self, fee_run_id: uuid.UUID, on: date) -> None:
+        """The accountant pays the fee run's fees to the manager out of the fund's cash."""
+        disbursements.create_disbursement(
+            self.db,
+            self.team.accountant,
+            self.fund_id,
+            DisbursementCreate(
+                kind=DisbursementKind.MANAGEMENT_FEE,
+                fee_run_id=fee_run_id,
+                paid_date=on,
+                payee="Northwind Capital Management",
+            ),
         )
 
     def accrue_carry(self, quarter_end: date) -> None:
@@ -2107,6 +2115,15 @@ class FundHistory:
         service.update_fund(
             self.db, self.team.manager, self.fund_id, FundUpdate(status=FundStatus.HARVESTING)
         )
+
+
+def _refresh_statistics(db: Session) -> None:
+    """On PostgreSQL, let the planner see the rows loaded so far (ANALYZE samples the rows of
+    the running transaction too): ledger queries over years of history otherwise get plans
+    made for empty tables. Autovacuum does this for committed data; the demo loads in one
+    transaction."""
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(text("ANALYZE postings, journal_entries, call_allocations, payments"))
 
 
 def _latest_mark(marks: Sequence[tuple[date, float]], day: date) -> float:

@@ -3,7 +3,8 @@
 Workflow (maker/checker, like capital calls): a distribution is drafted with its allocation,
 approved by someone other than its author who holds ``distribution:approve``, issued (the
 partners' shares are declared and posted) and paid: draft → approved → issued → paid. A draft
-or approved distribution can be cancelled; nothing was posted yet.
+or approved distribution can be cancelled (nothing was posted yet), and so can the latest issued
+one while unpaid, by reversing entries.
 
 The waterfall (CONVENTIONS.md "Distribution waterfall", :mod:`fundhouse.finance.waterfall`)
 runs on the fund's terms with:
@@ -120,6 +121,7 @@ from fundhouse.funds.models import (
     CommitmentStatus,
     CommitmentTransfer,
     Compounding,
+    Disbursement,
     Distribution,
     DistributionAllocation,
     DistributionStatus,
@@ -1082,21 +1084,86 @@ def pay_distribution(
 def cancel_distribution(
     db: Session, actor: Actor, distribution_id: uuid.UUID
 ) -> DistributionDetailOut:
-    """Cancel a draft or approved distribution (nothing was posted yet)."""
+    """Cancel a draft or approved distribution (nothing was posted yet), or an issued one that
+    was not paid: its issue entry and the carry it released are reversed, dated today (or its
+    date, if later).
+
+    An issued distribution is refused when a later one was issued (the waterfall of that one
+    counted this one: cancel it first), when the tax it withheld was remitted, or when a call
+    since drew on the capital it made recallable.
+    """
     d = get_distribution_row(db, actor, distribution_id, for_update=True)
     require(actor, "distribution:write")
-    if d.status not in (DistributionStatus.DRAFT, DistributionStatus.APPROVED):
+    if d.status not in (
+        DistributionStatus.DRAFT,
+        DistributionStatus.APPROVED,
+        DistributionStatus.ISSUED,
+    ):
         raise Conflict(
-            f"This distribution is {d.status.value}; only a draft or approved one can be cancelled."
+            f"This distribution is {d.status.value}; only one not yet paid can be cancelled."
         )
-    fund = get_fund_row(db, actor, d.fund_id)
+    fund = get_fund_row(db, actor, d.fund_id, for_update=True)
     before = audit.snapshot(d)
+    if d.status == DistributionStatus.ISSUED:
+        _reverse_issue(db, actor, fund, d)
     d.status = DistributionStatus.CANCELLED
     d.cancelled_at = utcnow()
     db.flush()
+    if d.recallable_amount > 0:
+        commitments = db.scalars(
+            select(Commitment).where(
+                Commitment.id.in_({a.commitment_id for a in d.allocations}),
+            )
+        ).all()
+        over = [p for p in commitment_positions(db, commitments).values() if p.unfunded < 0]
+        if over:
+            raise Conflict(
+                "A capital call since drew on the capital this distribution made recallable; "
+                "it cannot be cancelled."
+            )
     audit.record(db, actor, "distribution.cancelled", d, before=before)
     events.emit(db, "distribution.cancelled", _payload(fund, d), org_id=actor.org_id)
     return distribution_out(fund, d)
+
+
+def _reverse_issue(db: Session, actor: Actor, fund: Fund, d: Distribution) -> None:
+    later = db.scalar(
+        select(Distribution.number)
+        .where(
+            Distribution.fund_id == fund.id,
+            Distribution.id != d.id,
+            Distribution.status.in_((DistributionStatus.ISSUED, DistributionStatus.PAID)),
+            (Distribution.distribution_date > d.distribution_date)
+            | (
+                (Distribution.distribution_date == d.distribution_date)
+                & (Distribution.number > d.number)
+            ),
+        )
+        .order_by(Distribution.number)
+        .limit(1)
+    )
+    if later is not None:
+        raise Conflict(
+            f"Distribution #{later} was issued after this one and counts it in its waterfall: "
+            "cancel it first."
+        )
+    if db.scalar(select(Disbursement.id).where(Disbursement.distribution_id == d.id).limit(1)):
+        raise Conflict("The tax this distribution withheld was remitted; it cannot be cancelled.")
+    on = max(today(), d.distribution_date)
+    memo = f"Distribution #{d.number} cancelled"
+    if d.ledger_entry_id is not None:
+        ledger.reverse_entry(db, actor, d.ledger_entry_id, entry_date=on, memo=memo)
+    releases = db.scalars(
+        select(JournalEntry.id).where(
+            JournalEntry.book_id == fund.book_id,
+            JournalEntry.source_type == CARRY_ACCRUAL,
+            JournalEntry.source_id == d.id,
+            JournalEntry.reverses_entry_id.is_(None),
+            JournalEntry.reversed_by_entry_id.is_(None),
+        )
+    ).all()
+    for release in releases:
+        ledger.reverse_entry(db, actor, release, entry_date=on, memo=memo)
 
 
 # --- notices -----------------------------------------------------------------------------
@@ -1213,6 +1280,22 @@ def distribution_notice(
 
 
 # --- LP portal ---------------------------------------------------------------------------
+
+
+PORTAL_DISTRIBUTION_CSV_COLUMNS = (
+    "fund_name",
+    "number",
+    "distribution_date",
+    "status",
+    "investor_name",
+    "currency",
+    "amount",
+    "withholding_amount",
+    "net_amount",
+    "recallable_amount",
+    "distribution_id",
+    "investor_id",
+)
 
 
 def my_distributions(db: Session, actor: Actor) -> list[PortalDistributionOut]:

@@ -152,6 +152,14 @@ class FeeBill:
     lines: list[Billed]
 
 
+def fee_basis_series(db: Session, fund: Fund, until: date) -> dict[str, list[fees.BasisValue]]:
+    """The base of the fees after the investment period, as the finance core's keyword: the
+    cost of unrealized investments, or the NAV, each value applying from the next day on."""
+    if fund.post_period_basis == FeeBasis.NAV:
+        return {"nav": _start_of_day_series(nav_by_date(db, fund, until))}
+    return {"invested_cost": _start_of_day_series(invested_cost_series(db, fund))}
+
+
 def compute_fee_bill(db: Session, fund: Fund, period_start: date) -> FeeBill:
     """The installment due on ``period_start`` and each LP's share of it."""
     initial_close = fund.initial_close_date
@@ -173,11 +181,7 @@ def compute_fee_bill(db: Session, fund: Fund, period_start: date) -> FeeBill:
         raise Conflict("The fund has no LP commitment to bill.")
     until = _next_quarter(period_start)
     terms = fee_terms(fund)
-    basis: dict[str, Any] = {}
-    if fund.post_period_basis == FeeBasis.NAV:
-        basis["nav"] = _start_of_day_series(nav_by_date(db, fund, until))
-    else:
-        basis["invested_cost"] = _start_of_day_series(invested_cost_series(db, fund))
+    basis = fee_basis_series(db, fund, until)
     offsets = [
         fees.TransactionFee(received, amount)
         for received, amount in db.execute(

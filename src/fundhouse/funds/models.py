@@ -189,6 +189,22 @@ class FeeRunStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class EqualizationKind(StrEnum):
+    FEE = "fee"
+    """A management fee installment billed before the close (posted as the late closer's fee)."""
+    CAPITAL_CALL = "capital_call"
+    """The late closer's share of an earlier capital call (investments or expenses)."""
+
+
+class DisbursementKind(StrEnum):
+    MANAGEMENT_FEE = "management_fee"
+    """A fee run's fees paid to the manager: Dr 2100 / Cr 1000."""
+    EXPENSE = "expense"
+    """A fund expense paid to its vendor: Dr 2200 / Cr 1000."""
+    WITHHOLDING_TAX = "withholding_tax"
+    """Tax withheld from a distribution, remitted to the tax authority: Dr 2300 per LP / Cr 1000."""
+
+
 class ExpenseStatus(StrEnum):
     DRAFT = "draft"
     POSTED = "posted"
@@ -460,6 +476,11 @@ class CapitalCall(IdMixin, TenantMixin, TimestampMixin, Base):
     allocations: Mapped[list[CallAllocation]] = relationship(
         back_populates="call", lazy="raise", order_by="CallAllocation.sequence"
     )
+    equalization_items: Mapped[list[EqualizationItem]] = relationship(
+        foreign_keys="EqualizationItem.call_id",
+        lazy="raise",
+        order_by="(EqualizationItem.source_due_date, EqualizationItem.kind)",
+    )
 
 
 class CallAllocation(IdMixin, TenantMixin, Base):
@@ -497,9 +518,10 @@ class CallAllocation(IdMixin, TenantMixin, Base):
 
 
 class EqualizationItem(IdMixin, TenantMixin, Base):
-    """How an equalization call's amount for one late closer was made up: its share of one
-    earlier call (``principal``) and the interest on it from that call's due date to the close
-    date (CONVENTIONS.md, "A late closer pays every installment ...")."""
+    """How an equalization call's amount for one late closer was made up: one installment due
+    before its close (``principal``: a fee installment on its own commitment, or its share of an
+    earlier capital call) and the interest on it from that due date to the close date
+    (CONVENTIONS.md, "A late closer pays every installment ...")."""
 
     __tablename__ = "equalization_items"
 
@@ -507,7 +529,13 @@ class EqualizationItem(IdMixin, TenantMixin, Base):
         ForeignKey("capital_calls.id", ondelete="CASCADE"), index=True
     )
     commitment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("commitments.id"), index=True)
-    source_call_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("capital_calls.id"))
+    kind: Mapped[EqualizationKind] = mapped_column(
+        _enum(EqualizationKind, "equalization_kind"), default=EqualizationKind.CAPITAL_CALL
+    )
+    source_call_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("capital_calls.id"))
+    """The earlier capital call caught up (kind capital_call)."""
+    source_fee_run_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("fee_runs.id"))
+    """The fee run that billed the installment to the earlier LPs (kind fee)."""
     source_due_date: Mapped[date]
     principal: Mapped[Decimal]
     rate: Mapped[Decimal]
@@ -853,6 +881,30 @@ class FundExpense(IdMixin, TenantMixin, TimestampMixin, Base):
 
     allocations: Mapped[list[FundExpenseAllocation]] = relationship(
         back_populates="expense", lazy="raise"
+    )
+
+
+class Disbursement(IdMixin, TenantMixin, TimestampMixin, Base):
+    """Money the fund paid out of its cash to settle a payable: a fee run's fees to the
+    manager, an expense to its vendor, or the tax withheld from a distribution."""
+
+    __tablename__ = "disbursements"
+    __table_args__ = (Index("ix_disbursements_fund_id_paid_date", "fund_id", "paid_date"),)
+
+    fund_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("funds.id", ondelete="CASCADE"))
+    kind: Mapped[DisbursementKind] = mapped_column(_enum(DisbursementKind, "disbursement_kind"))
+    fee_run_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("fee_runs.id"), index=True)
+    expense_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("fund_expenses.id"), index=True)
+    distribution_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("distributions.id"), index=True
+    )
+    paid_date: Mapped[date]
+    amount: Mapped[Decimal]
+    payee: Mapped[str] = mapped_column(String(200))
+    reference: Mapped[str | None] = mapped_column(String(200))
+    ledger_entry_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("journal_entries.id"))
+    created_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
     )
 
 

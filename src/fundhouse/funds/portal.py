@@ -13,11 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from fundhouse.funds.calls import (
+    PAYMENT_CSV_COLUMNS,
     get_call_row,
     is_overdue,
     list_payments,
     payment_reference,
 )
+from fundhouse.funds.export import csv_of
 from fundhouse.funds.models import (
     CALLED_STATUSES,
     CallAllocation,
@@ -129,6 +131,27 @@ def my_call_notice(db: Session, actor: Actor, call_id: uuid.UUID, investor_id: u
     return render_notice(db, call, investor_id, actor)
 
 
+CALL_CSV_COLUMNS = (
+    "fund_name",
+    "number",
+    "purpose",
+    "call_date",
+    "due_date",
+    "status",
+    "is_overdue",
+    "investor_name",
+    "currency",
+    "amount",
+    "equalization_interest",
+    "amount_due",
+    "paid_amount",
+    "outstanding",
+    "payment_reference",
+    "call_id",
+    "investor_id",
+)
+
+
 def my_payments(
     db: Session, actor: Actor, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None
 ) -> Page[PaymentOut]:
@@ -142,3 +165,16 @@ def my_payments(
         cursor=cursor,
         permission="lp_portal:read",
     )
+
+
+def export_my_payments_csv(db: Session, actor: Actor) -> str:
+    mine = _my_investors(db, actor)
+    page = list_payments(
+        db,
+        actor,
+        PaymentFilters(),
+        investor_ids=mine,
+        everything=True,
+        permission="lp_portal:read",
+    )
+    return csv_of(PAYMENT_CSV_COLUMNS, page.items)

@@ -12,7 +12,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 from fastapi.responses import JSONResponse
 
-from fundhouse.funds import calls, notices, portal, reconciliation, service
+from fundhouse.funds import calls, equalization, notices, portal, reconciliation, service
+from fundhouse.funds.export import csv_of
 from fundhouse.funds.schemas import (
     CallCreate,
     CallDetailOut,
@@ -74,6 +75,7 @@ LIST: dict[int | str, dict[str, Any]] = {
     **problem_responses(401, 403, 422),
     200: {"content": {"text/csv": {}}, "description": "A page, or CSV with format=csv"},
 }
+LIST_OF_INVESTOR: dict[int | str, dict[str, Any]] = {**LIST, **problem_responses(404)}
 
 
 def csv_response(text: str, name: str) -> Response:
@@ -191,7 +193,7 @@ def equalize_close(
     db: DbSession,
     actor: Annotated[Actor, requires("capital_call:write")],
 ) -> object:
-    return calls.equalize_close(db, actor, fund_id, close_id, body)
+    return equalization.equalize_close(db, actor, fund_id, close_id, body)
 
 
 # --- commitments -------------------------------------------------------------------------
@@ -345,6 +347,27 @@ def get_investor(
     investor_id: uuid.UUID, db: DbSession, actor: Annotated[Actor, requires("investor:read")]
 ) -> object:
     return service.get_investor(db, actor, investor_id)
+
+
+@router.get(
+    "/investors/{investor_id}/commitments",
+    tags=["investors"],
+    summary="The investor's commitments in every fund, with what each has called and paid",
+    response_model=Page[CommitmentOut],
+    responses=LIST_OF_INVESTOR,
+)
+def list_investor_commitments(
+    investor_id: uuid.UUID,
+    db: DbSession,
+    actor: Annotated[Actor, requires("commitment:read")],
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+    format: Format = "json",
+) -> object:
+    if format == "csv":
+        text = service.export_investor_commitments_csv(db, actor, investor_id)
+        return csv_response(text, "investor-commitments")
+    return service.list_investor_commitments(db, actor, investor_id, limit=limit, cursor=cursor)
 
 
 @router.patch(
@@ -681,6 +704,10 @@ def apply_reconciliation(
 # --- LP portal ---------------------------------------------------------------------------
 
 PORTAL = problem_responses(401, 403)
+PORTAL_LIST: dict[int | str, dict[str, Any]] = {
+    **PORTAL,
+    200: {"content": {"text/csv": {}}, "description": "The list, or CSV with format=csv"},
+}
 
 
 @router.get(
@@ -699,10 +726,15 @@ def my_investors(db: DbSession, actor: Annotated[Actor, requires("lp_portal:read
     tags=["portal"],
     summary="My commitments",
     response_model=list[CommitmentOut],
-    responses=PORTAL,
+    responses=PORTAL_LIST,
 )
-def my_commitments(db: DbSession, actor: Annotated[Actor, requires("lp_portal:read")]) -> object:
-    return portal.my_commitments(db, actor)
+def my_commitments(
+    db: DbSession, actor: Annotated[Actor, requires("lp_portal:read")], format: Format = "json"
+) -> object:
+    rows = portal.my_commitments(db, actor)
+    if format == "csv":
+        return csv_response(csv_of(service.COMMITMENT_CSV_COLUMNS, rows), "my-commitments")
+    return rows
 
 
 @router.get(
@@ -710,10 +742,15 @@ def my_commitments(db: DbSession, actor: Annotated[Actor, requires("lp_portal:re
     tags=["portal"],
     summary="My shares of issued capital calls",
     response_model=list[PortalCallOut],
-    responses=PORTAL,
+    responses=PORTAL_LIST,
 )
-def my_calls(db: DbSession, actor: Annotated[Actor, requires("lp_portal:read")]) -> object:
-    return portal.my_calls(db, actor)
+def my_calls(
+    db: DbSession, actor: Annotated[Actor, requires("lp_portal:read")], format: Format = "json"
+) -> object:
+    rows = portal.my_calls(db, actor)
+    if format == "csv":
+        return csv_response(csv_of(portal.CALL_CSV_COLUMNS, rows), "my-capital-calls")
+    return rows
 
 
 @router.get(
@@ -737,12 +774,15 @@ def my_call_notice(
     tags=["portal"],
     summary="My payments",
     response_model=Page[PaymentOut],
-    responses=PORTAL,
+    responses=PORTAL_LIST,
 )
 def my_payments(
     db: DbSession,
     actor: Annotated[Actor, requires("lp_portal:read")],
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
+    format: Format = "json",
 ) -> object:
+    if format == "csv":
+        return csv_response(portal.export_my_payments_csv(db, actor), "my-payments")
     return portal.my_payments(db, actor, limit=limit, cursor=cursor)

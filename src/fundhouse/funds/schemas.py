@@ -30,6 +30,7 @@ from fundhouse.funds.models import (
     CallStatus,
     CommitmentStatus,
     Compounding,
+    EqualizationKind,
     FeeBasis,
     FundStatus,
     InvestorKind,
@@ -105,6 +106,9 @@ class CommitmentFilters(BaseModel):
 
 class CallFilters(BaseModel):
     fund_id: uuid.UUID | None = None
+    investor_id: uuid.UUID | None = Field(
+        default=None, description="Only the calls with a share for this investor"
+    )
     status: CallStatus | None = None
     purpose: CallPurpose | None = None
     overdue: bool | None = None
@@ -481,8 +485,28 @@ class CallOut(BaseModel):
     created_at: datetime
 
 
+class EqualizationItemOut(BaseModel):
+    """One installment a late closer catches up in an equalization call, and its interest."""
+
+    commitment_id: uuid.UUID
+    investor_name: str
+    kind: EqualizationKind
+    source_call_id: uuid.UUID | None
+    source_fee_run_id: uuid.UUID | None
+    due_date: date
+    amount: Money
+    rate: Decimal
+    days: int
+    interest: Money
+
+
 class CallDetailOut(CallOut):
     allocations: list[AllocationOut]
+    equalization: list[EqualizationItemOut] = Field(
+        default_factory=list,
+        description="For an equalization call: each fee installment and earlier call it "
+        "catches up per late closer, with its interest.",
+    )
 
 
 # --- payments ----------------------------------------------------------------------------

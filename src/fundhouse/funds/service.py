@@ -948,6 +948,39 @@ def export_commitments_csv(
     return csv_of(COMMITMENT_CSV_COLUMNS, page.items)
 
 
+def list_investor_commitments(
+    db: Session,
+    actor: Actor,
+    investor_id: uuid.UUID,
+    *,
+    limit: int = DEFAULT_LIMIT,
+    cursor: str | None = None,
+    everything: bool = False,
+) -> Page[CommitmentOut]:
+    """One investor's commitments in every fund of the organization, oldest first, with their
+    positions (four queries for any page size)."""
+    require(actor, "commitment:read")
+    investor = get_investor_row(db, actor, investor_id)
+    rows, next_cursor = rows_or_page(
+        db,
+        _commitment_query().where(
+            Commitment.investor_id == investor.id, Commitment.org_id == actor.org_id
+        ),
+        sort_column=Commitment.created_at,
+        id_column=Commitment.id,
+        descending=False,
+        limit=limit,
+        cursor=cursor,
+        everything=everything,
+    )
+    return Page[CommitmentOut](items=commitments_out(db, rows), next_cursor=next_cursor)
+
+
+def export_investor_commitments_csv(db: Session, actor: Actor, investor_id: uuid.UUID) -> str:
+    page = list_investor_commitments(db, actor, investor_id, everything=True)
+    return csv_of(COMMITMENT_CSV_COLUMNS, page.items)
+
+
 # --- transfers of interest ---------------------------------------------------------------
 
 TRANSFERRED_ACCOUNTS = (

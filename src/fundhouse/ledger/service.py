@@ -831,6 +831,39 @@ def account_balances(
     return balances
 
 
+def account_balance(
+    db: Session,
+    actor: Actor,
+    book_id: uuid.UUID,
+    account_code: str,
+    as_of: date,
+    *,
+    currency: str | None = None,
+) -> Decimal:
+    """Debits − credits of one account on ``as_of``, in ``currency`` (the book's by default),
+    by one query over that account's postings only."""
+    book = _book(db, actor, book_id)
+    account_id = db.scalar(
+        select(Account.id).where(Account.book_id == book.id, Account.code == account_code)
+    )
+    if account_id is None:
+        raise Invalid(f"This book has no account {account_code}.", field="account_code")
+    # Filtering on the account's id lets the planner start from that account's postings
+    # (by index) even before the tables have statistics, as in a bulk load.
+    totals = _posting_totals(
+        db,
+        [Account.code],
+        [
+            *_window(book, as_of, None),
+            Posting.account_id == account_id,
+            Posting.currency == (currency or book.currency),
+        ],
+    )
+    debits, credits = totals.get((account_code,), (_ZERO, _ZERO))
+    with localcontext(_EXACT):
+        return debits - credits
+
+
 def partner_balances(
     db: Session,
     actor: Actor,

@@ -788,6 +788,23 @@ export interface paths {
         patch: operations["update_investor_api_v1_investors__investor_id__patch"];
         trace?: never;
     };
+    "/api/v1/investors/{investor_id}/commitments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The investor's commitments in every fund, with what each has called and paid */
+        get: operations["list_investor_commitments_api_v1_investors__investor_id__commitments_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/investors/{investor_id}/users": {
         parameters: {
             query?: never;
@@ -1365,6 +1382,41 @@ export interface paths {
         put?: never;
         /** Record a fund expense, charged to the partners pro rata to commitments */
         post: operations["create_expense_api_v1_funds__fund_id__expenses_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{fund_id}/disbursements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the fund paid out of its cash to settle its payables */
+        get: operations["list_disbursements_api_v1_funds__fund_id__disbursements_get"];
+        put?: never;
+        /** Pay management fees, an expense or withheld tax out of the fund's cash */
+        post: operations["create_disbursement_api_v1_funds__fund_id__disbursements_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{fund_id}/payables": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The fund's cash, fees payable, and each expense or withholding left to pay */
+        get: operations["list_payables_api_v1_funds__fund_id__payables_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2222,6 +2274,11 @@ export interface components {
             created_at: string;
             /** Allocations */
             allocations: components["schemas"]["AllocationOut"][];
+            /**
+             * Equalization
+             * @description For an equalization call: each fee installment and earlier call it catches up per late closer, with its interest.
+             */
+            equalization?: components["schemas"]["EqualizationItemOut"][];
         };
         /** CallOut */
         CallOut: {
@@ -2779,6 +2836,85 @@ export interface components {
             /** J Curve */
             j_curve: components["schemas"]["JCurvePoint"][];
         };
+        /**
+         * DisbursementCreate
+         * @description Pay a payable out of the fund's cash: management fees (optionally one fee run's), an
+         *     expense, or the tax a distribution withheld.
+         */
+        DisbursementCreate: {
+            kind: components["schemas"]["DisbursementKind"];
+            /**
+             * Paid Date
+             * Format: date
+             */
+            paid_date: string;
+            /**
+             * Amount
+             * @description Default: all that is payable (the fees payable, the expense's unpaid part, the distribution's withholding).
+             */
+            amount?: (number | string) | null;
+            /**
+             * Payee
+             * @description Who is paid; an expense's vendor by default.
+             */
+            payee?: string | null;
+            /** Reference */
+            reference?: string | null;
+            /** Fee Run Id */
+            fee_run_id?: string | null;
+            /** Expense Id */
+            expense_id?: string | null;
+            /** Distribution Id */
+            distribution_id?: string | null;
+        };
+        /**
+         * DisbursementKind
+         * @enum {string}
+         */
+        DisbursementKind: "management_fee" | "expense" | "withholding_tax";
+        /** DisbursementOut */
+        DisbursementOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Fund Id
+             * Format: uuid
+             */
+            fund_id: string;
+            /** Currency */
+            currency: string;
+            kind: components["schemas"]["DisbursementKind"];
+            /** Fee Run Id */
+            fee_run_id: string | null;
+            /** Expense Id */
+            expense_id: string | null;
+            /** Distribution Id */
+            distribution_id: string | null;
+            /**
+             * Paid Date
+             * Format: date
+             */
+            paid_date: string;
+            /** Amount */
+            amount: string;
+            /** Payee */
+            payee: string;
+            /** Reference */
+            reference: string | null;
+            /**
+             * Ledger Entry Id
+             * Format: uuid
+             */
+            ledger_entry_id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
         /** DistributionAllocationOut */
         DistributionAllocationOut: {
             /**
@@ -3112,6 +3248,42 @@ export interface components {
             /** Description */
             description?: string | null;
         };
+        /**
+         * EqualizationItemOut
+         * @description One installment a late closer catches up in an equalization call, and its interest.
+         */
+        EqualizationItemOut: {
+            /**
+             * Commitment Id
+             * Format: uuid
+             */
+            commitment_id: string;
+            /** Investor Name */
+            investor_name: string;
+            kind: components["schemas"]["EqualizationKind"];
+            /** Source Call Id */
+            source_call_id: string | null;
+            /** Source Fee Run Id */
+            source_fee_run_id: string | null;
+            /**
+             * Due Date
+             * Format: date
+             */
+            due_date: string;
+            /** Amount */
+            amount: string;
+            /** Rate */
+            rate: string;
+            /** Days */
+            days: number;
+            /** Interest */
+            interest: string;
+        };
+        /**
+         * EqualizationKind
+         * @enum {string}
+         */
+        EqualizationKind: "fee" | "capital_call";
         /** ExpenseAllocationOut */
         ExpenseAllocationOut: {
             /**
@@ -4499,6 +4671,13 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[DisbursementOut] */
+        Page_DisbursementOut_: {
+            /** Items */
+            items: components["schemas"]["DisbursementOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[DistributionOut] */
         Page_DistributionOut_: {
             /** Items */
@@ -4596,6 +4775,49 @@ export interface components {
             current_password: string;
             /** New Password */
             new_password: string;
+        };
+        /**
+         * PayableOut
+         * @description One expense not fully paid, or one distribution's withholding not remitted.
+         */
+        PayableOut: {
+            kind: components["schemas"]["DisbursementKind"];
+            /** Expense Id */
+            expense_id?: string | null;
+            /** Distribution Id */
+            distribution_id?: string | null;
+            /**
+             * Item Date
+             * Format: date
+             */
+            item_date: string;
+            /** Description */
+            description: string;
+            /** Amount */
+            amount: string;
+            /** Outstanding */
+            outstanding: string;
+        };
+        /** PayablesOut */
+        PayablesOut: {
+            /**
+             * Fund Id
+             * Format: uuid
+             */
+            fund_id: string;
+            /** Currency */
+            currency: string;
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Cash */
+            cash: string;
+            /** Management Fees Payable */
+            management_fees_payable: string;
+            /** Items */
+            items: components["schemas"]["PayableOut"][];
         };
         /** PaymentCreate */
         PaymentCreate: {
@@ -9020,6 +9242,74 @@ export interface operations {
             };
         };
     };
+    list_investor_commitments_api_v1_investors__investor_id__commitments_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+                /** @description ``csv`` exports every matching row as CSV instead of one page. */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                investor_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page, or CSV with format=csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CommitmentOut_"];
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_investor_users_api_v1_investors__investor_id__users_get: {
         parameters: {
             query?: never;
@@ -9385,6 +9675,8 @@ export interface operations {
         parameters: {
             query?: {
                 fund_id?: string | null;
+                /** @description Only the calls with a share for this investor */
+                investor_id?: string | null;
                 status?: components["schemas"]["CallStatus"] | null;
                 purpose?: components["schemas"]["CallPurpose"] | null;
                 overdue?: boolean | null;
@@ -10260,20 +10552,24 @@ export interface operations {
     };
     my_commitments_api_v1_portal_commitments_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description ``csv`` exports every matching row as CSV instead of one page. */
+                format?: "json" | "csv";
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The list, or CSV with format=csv */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CommitmentOut"][];
+                    "text/csv": unknown;
                 };
             };
             /** @description Authentication required */
@@ -10294,26 +10590,39 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
     };
     my_calls_api_v1_portal_capital_calls_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description ``csv`` exports every matching row as CSV instead of one page. */
+                format?: "json" | "csv";
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The list, or CSV with format=csv */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PortalCallOut"][];
+                    "text/csv": unknown;
                 };
             };
             /** @description Authentication required */
@@ -10334,6 +10643,15 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -10406,6 +10724,8 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string | null;
+                /** @description ``csv`` exports every matching row as CSV instead of one page. */
+                format?: "json" | "csv";
             };
             header?: never;
             path?: never;
@@ -10413,13 +10733,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The list, or CSV with format=csv */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_PaymentOut_"];
+                    "text/csv": unknown;
                 };
             };
             /** @description Authentication required */
@@ -11682,6 +12003,219 @@ export interface operations {
             };
         };
     };
+    list_disbursements_api_v1_funds__fund_id__disbursements_get: {
+        parameters: {
+            query?: {
+                kind?: components["schemas"]["DisbursementKind"] | null;
+                limit?: number;
+                cursor?: string | null;
+                /** @description ``csv`` exports every matching row as CSV instead of one page. */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                fund_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page, or CSV with format=csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DisbursementOut_"];
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_disbursement_api_v1_funds__fund_id__disbursements_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique value (a UUID) chosen by the client for this operation. Sending the same request again with the same key returns the first result instead of repeating it. */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                fund_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisbursementCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisbursementOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_payables_api_v1_funds__fund_id__payables_get: {
+        parameters: {
+            query?: {
+                /** @description The valuation date (default: today) */
+                as_of?: string | null;
+            };
+            header?: never;
+            path: {
+                fund_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayablesOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_companies_api_v1_funds__fund_id__portfolio_companies_get: {
         parameters: {
             query?: {
@@ -12849,20 +13383,24 @@ export interface operations {
     };
     my_distributions_api_v1_portal_distributions_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description ``csv`` exports every matching row as CSV instead of one page. */
+                format?: "json" | "csv";
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The list, or CSV with format=csv */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PortalDistributionOut"][];
+                    "text/csv": unknown;
                 };
             };
             /** @description Authentication required */
