@@ -17,6 +17,7 @@ import { OverviewTab } from "./fund/OverviewTab";
 import { PerformanceTab } from "./fund/PerformanceTab";
 import { PortfolioTab } from "./fund/PortfolioTab";
 import { ReportsTab } from "./fund/ReportsTab";
+import { FundPayablesTab } from "./payables/FundPayablesTab";
 import { FundPaymentsTab } from "./payments/FundPaymentsTab";
 import { formatPercent } from "./shared/format";
 import { useFund, type Fund } from "./shared/queries";
@@ -60,6 +61,12 @@ export const FUND_TABS: readonly FundTab[] = [
     label: "Payments",
     permissions: ["payment:read"],
     render: (fund) => <FundPaymentsTab fund={fund} />,
+  },
+  {
+    value: "payables",
+    label: "Payables",
+    permissions: ["payment:read"],
+    render: (fund) => <FundPayablesTab fund={fund} />,
   },
   {
     value: "capital-accounts",

@@ -120,6 +120,35 @@ describe("CallDetail", () => {
     expect(screen.queryByRole("button", { name: "Approve" })).not.toBeInTheDocument();
   });
 
+  it("lists the late closers' catch-up of an equalization call, and only of one", async () => {
+    stubApi(me("accountant", APPROVER));
+    const equalization: Call["equalization"] = [
+      {
+        commitment_id: "c-1",
+        investor_name: "Alder Creek College Endowment",
+        kind: "fee",
+        source_call_id: null,
+        source_fee_run_id: "run-1",
+        due_date: "2025-01-15",
+        amount: "12500.00",
+        rate: "0.08",
+        days: 120,
+        interest: "328.77",
+      },
+    ];
+    const { unmount } = renderWithProviders(
+      <CallDetail call={{ ...CALL, purpose: "equalization", equalization }} />,
+    );
+    expect(await screen.findByRole("table", { name: "Equalization catch-up" })).toHaveTextContent(
+      "Management fee",
+    );
+    unmount();
+
+    renderWithProviders(<CallDetail call={{ ...CALL, equalization: [] }} />);
+    expect(await screen.findByRole("table", { name: "Allocations" })).toBeInTheDocument();
+    expect(screen.queryByText("Catch-up of the late closers")).not.toBeInTheDocument();
+  });
+
   it("shows the API's maker/checker refusal when the author tries to approve", async () => {
     const user = userEvent.setup();
     stubApi(me("fund_manager", APPROVER), () =>

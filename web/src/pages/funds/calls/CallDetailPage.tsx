@@ -33,6 +33,7 @@ import { Money } from "../shared/Money";
 import { callKeys, fundKeys } from "../shared/queries";
 import { StatusBadge } from "../shared/StatusBadge";
 import { canApproveCall, canCancelCall, canIssueCall, canRecordPayment } from "./callRules";
+import { EqualizationCard } from "./EqualizationCard";
 import { RecordPaymentForm } from "./RecordPaymentForm";
 
 type CallDetail = ResponseOf<"/api/v1/capital-calls/{call_id}", "get">;
@@ -297,6 +298,9 @@ export function CallDetail({ call }: { call: CallDetail }) {
         </SimpleGrid>
         <History call={call} />
         <AllocationsTable call={call} />
+        {call.purpose === "equalization" && call.equalization?.length ? (
+          <EqualizationCard items={call.equalization} currency={cur} />
+        ) : null}
         {canRecordPayment(permissions, call) ? <RecordPaymentForm call={call} /> : null}
         {["draft", "approved"].includes(call.status) ? (
           <Paper p="sm" bg="gray.0">

@@ -26,6 +26,9 @@ import { WaterfallTables } from "./WaterfallTables";
 type Distribution = ResponseOf<"/api/v1/distributions/{distribution_id}", "get">;
 type Action = "approve" | "issue" | "pay" | "cancel";
 
+/** Statuses a distribution can be cancelled from: an issued one has its issue entries reversed. */
+const CANCELLABLE: readonly string[] = ["draft", "approved", "issued"];
+
 const DONE: Record<Action, string> = {
   approve: "approved",
   issue: "issued",
@@ -142,7 +145,7 @@ export function DistributionDetail({ distribution }: { distribution: Distributio
               Issue to partners
             </Button>
           ) : null}
-          {(status === "draft" || status === "approved") && canWrite ? (
+          {CANCELLABLE.includes(status) && canWrite ? (
             <Button
               variant="light"
               color="red"
@@ -208,7 +211,11 @@ export function DistributionDetail({ distribution }: { distribution: Distributio
         title="Cancel the distribution"
       >
         <Stack gap="md">
-          <Text size="sm">Distribution {distribution.number} will be cancelled. This cannot be undone.</Text>
+          <Text size="sm">
+            {status === "issued"
+              ? `Distribution ${distribution.number} will be cancelled and the entries posted when it was issued will be reversed. This cannot be undone.`
+              : `Distribution ${distribution.number} will be cancelled. This cannot be undone.`}
+          </Text>
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setConfirmingCancel(false)}>
               Keep it

@@ -8,6 +8,7 @@ import {
   percentToFraction,
   previousQuarterEnd,
   quarterLabel,
+  sumAmounts,
 } from "./format";
 
 describe("percentToFraction", () => {
@@ -43,6 +44,16 @@ describe("parseAmount", () => {
     expect(parseAmount("0.00")).toBeNull();
     expect(parseAmount("-5")).toBeNull();
     expect(parseAmount("a lot")).toBeNull();
+  });
+});
+
+describe("sumAmounts", () => {
+  it("adds decimal strings exactly, to the most decimals among them", () => {
+    expect(sumAmounts(["0.10", "0.20"])).toBe("0.30");
+    expect(sumAmounts(["1250000.50", "2500000", "0.005"])).toBe("3750000.505");
+    expect(sumAmounts(["-5.25", "2.00"])).toBe("-3.25");
+    expect(sumAmounts(["0.01", "-0.01"])).toBe("0.00");
+    expect(sumAmounts([])).toBe("0");
   });
 });
 

@@ -82,6 +82,30 @@ export function parseAmount(input: string): string | null {
   return cleaned;
 }
 
+const SIGNED_DECIMAL = /^([-+]?)(\d+)(?:\.(\d+))?$/;
+
+/**
+ * The exact sum of the API's decimal strings (`["0.10", "0.20"]` → `"0.30"`), kept to the
+ * most decimals among them, added as integers so no binary float rounds it. An entry that is
+ * not a decimal is left out.
+ */
+export function sumAmounts(values: readonly string[]): string {
+  const parts = values.flatMap((value) => {
+    const match = SIGNED_DECIMAL.exec(value.trim());
+    return match ? [{ negative: match[1] === "-", whole: match[2] ?? "0", fraction: match[3] ?? "" }] : [];
+  });
+  const scale = Math.max(0, ...parts.map((part) => part.fraction.length));
+  let total = 0n;
+  for (const part of parts) {
+    const units = BigInt(part.whole + part.fraction.padEnd(scale, "0"));
+    total += part.negative ? -units : units;
+  }
+  const negative = total < 0n;
+  const digits = (negative ? -total : total).toString().padStart(scale + 1, "0");
+  const text = scale ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits;
+  return negative ? `-${text}` : text;
+}
+
 function trimDecimal(digits: string, point: number): string {
   const padded = point <= 0 ? "0".repeat(1 - point) + digits : digits;
   const at = point <= 0 ? 1 : point;

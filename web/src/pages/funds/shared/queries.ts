@@ -16,6 +16,8 @@ export const fundKeys = {
   options: ["funds", "options"] as const,
   detail: (fundId: string) => ["funds", "detail", fundId] as const,
   dashboard: (fundId: string) => ["funds", "dashboard", fundId] as const,
+  /** Every part of one fund below (its ledger, capital accounts, NAV, payables...). */
+  parts: (fundId: string) => ["funds", "part", fundId] as const,
   part: (fundId: string, part: string, ...rest: unknown[]) =>
     ["funds", "part", fundId, part, ...rest] as const,
 };

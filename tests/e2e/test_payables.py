@@ -1,0 +1,203 @@
+"""A fund's payables in the browser: the accountant sees the fund's cash and the management fees
+payable, pays part of the fees to the manager out of the fund's cash and finds the payment in
+the disbursements, and is told on the amount field when paying more than is payable.
+
+The fund is made through the public API first (the live server holds the demo's people, not its
+funds): two LPs called for 1M and paid, the first management fee installment billed and an
+expense recorded, so there is cash, fees payable and an item left to pay. The figures are read
+off the page rather than assumed."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+import httpx
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from tests.e2e.conftest import LiveServer, sign_in
+from tests.e2e.test_funds import api_client, created
+
+pytestmark = pytest.mark.e2e
+
+MANAGER = "Northwind Capital Management"
+
+
+@dataclass(frozen=True)
+class PayablesFund:
+    fund_id: str
+    fund_name: str
+    expense_vendor: str
+
+
+def ok(answer: httpx.Response) -> dict[str, object]:
+    assert answer.is_success, answer.text
+    body: dict[str, object] = answer.json()
+    return body
+
+
+@pytest.fixture(scope="module")
+def payables_fund(live_server: LiveServer) -> Iterator[PayablesFund]:
+    """A fund holding the 1M its two LPs paid, owing its first fee installment and an expense."""
+    tag = uuid.uuid4().hex[:6]
+    vendor = f"Baker Audit {tag}"
+    manager = api_client(live_server, "fund_manager")
+    accountant = api_client(live_server, "accountant")
+    try:
+        fund = created(
+            manager.post(
+                "/funds",
+                json={
+                    "name": f"Payables Test Fund {tag}",
+                    "currency": "USD",
+                    "vintage": 2025,
+                    "initial_close_date": "2025-01-15",
+                },
+            )
+        )
+        for name, amount in (
+            (f"Aspen Test Trust {tag}", "6000000"),
+            (f"Birch Test Plan {tag}", "4000000"),
+        ):
+            investor = created(manager.post("/investors", json={"kind": "entity", "name": name}))
+            created(
+                manager.post(
+                    f"/funds/{fund['id']}/commitments",
+                    json={"investor_id": investor["id"], "amount": amount},
+                )
+            )
+        call = created(
+            manager.post(
+                f"/funds/{fund['id']}/capital-calls",
+                json={
+                    "purpose": "investment",
+                    "amount": "1000000",
+                    "call_date": "2025-02-03",
+                    "due_date": "2025-02-17",
+                },
+            )
+        )
+        ok(accountant.post(f"/capital-calls/{call['id']}/approve"))
+        issued = ok(manager.post(f"/capital-calls/{call['id']}/issue"))
+        allocations = issued["allocations"]
+        assert isinstance(allocations, list)
+        for allocation in allocations:
+            created(
+                accountant.post(
+                    f"/capital-calls/{call['id']}/payments",
+                    json={
+                        "investor_id": allocation["investor_id"],
+                        "commitment_id": allocation["commitment_id"],
+                        "amount": allocation["amount_due"],
+                        "received_date": "2025-02-14",
+                    },
+                )
+            )
+        ok(
+            accountant.post(
+                f"/funds/{fund['id']}/fee-runs",
+                json={"period_start": "2025-01-15"},
+            )
+        )
+        created(
+            accountant.post(
+                f"/funds/{fund['id']}/expenses",
+                json={
+                    "expense_date": "2025-03-10",
+                    "amount": "18500",
+                    "category": "audit",
+                    "vendor": vendor,
+                    "description": "Annual audit",
+                },
+            )
+        )
+    finally:
+        manager.close()
+        accountant.close()
+    yield PayablesFund(fund["id"], fund["name"], vendor)
+
+
+def money(locator: Locator) -> Decimal:
+    """The amount a card or cell shows (`$1,234.56`), as a Decimal."""
+    text = locator.inner_text().strip()
+    match = re.fullmatch(r"-?\$[\d,]+\.\d{2}", text)
+    assert match, f"not an amount in dollars: {text!r}"
+    return Decimal(text.replace("$", "").replace(",", ""))
+
+
+def kpi(page: Page, label: str) -> Locator:
+    return page.get_by_role("group", name=label, exact=True).get_by_test_id("kpi-value")
+
+
+def open_payables(page: Page, live_server: LiveServer, fund: PayablesFund) -> None:
+    sign_in(page, live_server.login("accountant"))
+    expect(page).to_have_url(re.compile(r"/funds$"))
+    page.get_by_role("table", name="Funds").get_by_role("link", name=fund.fund_name).click()
+    page.get_by_role("tab", name="Payables").click()
+    expect(page).to_have_url(re.compile(rf"/funds/{fund.fund_id}/payables$"))
+    expect(kpi(page, "Cash on hand")).to_have_text(re.compile(r"^\$[\d,]+\.\d{2}$"))
+    expect(kpi(page, "Management fees payable")).to_have_text(re.compile(r"^\$[\d,]+\.\d{2}$"))
+
+
+def test_the_accountant_pays_management_fees_out_of_the_fund_cash(
+    page: Page, live_server: LiveServer, payables_fund: PayablesFund
+) -> None:
+    open_payables(page, live_server, payables_fund)
+    cash = money(kpi(page, "Cash on hand"))
+    fees = money(kpi(page, "Management fees payable"))
+    assert cash > 0
+    assert fees >= 1
+
+    expense = page.get_by_role("table", name="Outstanding payables").get_by_test_id("payable-row")
+    expect(expense.filter(has_text=payables_fund.expense_vendor)).to_contain_text("$18,500.00")
+
+    page.get_by_role("button", name="Pay management fees").click()
+    form = page.get_by_role("form", name="Pay management fees")
+    amount = form.get_by_label("Amount (USD)")
+    assert Decimal(amount.input_value()) == fees
+    amount.fill("1.00")
+    form.get_by_label("Payee").fill(MANAGER)
+    reference = f"E2E-{uuid.uuid4().hex[:8]}"
+    form.get_by_label("Reference").fill(reference)
+    form.get_by_role("button", name="Record payment").click()
+    expect(form).to_have_count(0)
+
+    paid = page.get_by_role("table", name="Disbursements").get_by_test_id("disbursement-row")
+    row = paid.filter(has_text=reference)
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text(MANAGER)
+    expect(row).to_contain_text("Management fee")
+    expect(row).to_contain_text("$1.00")
+    expect(kpi(page, "Cash on hand")).to_have_text(f"${cash - 1:,.2f}")
+    expect(kpi(page, "Management fees payable")).to_have_text(f"${fees - 1:,.2f}")
+
+
+def test_paying_more_than_is_payable_is_refused_on_the_amount_field(
+    page: Page, live_server: LiveServer, payables_fund: PayablesFund
+) -> None:
+    open_payables(page, live_server, payables_fund)
+    fees = money(kpi(page, "Management fees payable"))
+    payments_before = page.get_by_role("table", name="Disbursements").get_by_test_id(
+        "disbursement-row"
+    )
+    expect(page.get_by_role("table", name="Disbursements")).to_be_visible()
+    count_before = payments_before.count()
+
+    page.get_by_role("button", name="Pay management fees").click()
+    form = page.get_by_role("form", name="Pay management fees")
+    amount = form.get_by_label("Amount (USD)")
+    amount.fill(f"{fees + 1000:.2f}")
+    form.get_by_label("Payee").fill(MANAGER)
+    form.get_by_role("button", name="Record payment").click()
+
+    expect(
+        form.get_by_text(re.compile(r"Only [\d,.]+ USD of management fees is payable"))
+    ).to_be_visible()
+    expect(amount).to_have_attribute("aria-invalid", "true")
+    expect(form).to_be_visible()
+    expect(kpi(page, "Management fees payable")).to_have_text(f"${fees:,.2f}")
+    expect(payments_before).to_have_count(count_before)
