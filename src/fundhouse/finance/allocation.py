@@ -55,7 +55,7 @@ Weight = Decimal | Fraction | int
 
 K = TypeVar("K", bound=Hashable)
 
-_EXACT = Context(prec=MAX_PREC)
+EXACT_CONTEXT = Context(prec=MAX_PREC)
 _INT64_LIMIT = 2**62
 
 
@@ -358,17 +358,17 @@ class AmountsByKey(Mapping[K, Decimal]):
 
 def from_quanta(quanta: int, quantum: Decimal) -> Decimal:
     """The exact ``Decimal`` amount of ``quanta`` quanta (no context rounding)."""
-    return _EXACT.multiply(Decimal(quanta), quantum)
+    return EXACT_CONTEXT.multiply(Decimal(quanta), quantum)
 
 
 def from_quanta_many(quanta: Sequence[int], quantum: Decimal) -> list[Decimal]:
     """:func:`from_quanta` for many amounts, with the common power-of-ten quantum fast path."""
     sign, digits, exponent = quantum.as_tuple()
     if sign == 0 and digits == (1,) and isinstance(exponent, int):
-        scaleb = _EXACT.scaleb
+        scaleb = EXACT_CONTEXT.scaleb
         exp = Decimal(exponent)
         return [scaleb(Decimal(q), exp) for q in quanta]
-    multiply = _EXACT.multiply
+    multiply = EXACT_CONTEXT.multiply
     return [multiply(Decimal(q), quantum) for q in quanta]
 
 

@@ -41,13 +41,13 @@ from fundhouse.ledger import service as ledger
 from fundhouse.ledger.chart import FundAccount
 from fundhouse.ledger.currencies import minor_units
 from fundhouse.ledger.models import Account, AccountType, JournalEntry, Posting
-from fundhouse.ledger.service import _posting_totals as posting_totals
+from fundhouse.ledger.service import posting_totals
 from fundhouse.platform.access import Actor, require
 from fundhouse.platform.errors import Invalid, NotFound
 from fundhouse.platform.pagination import DEFAULT_LIMIT, Page
 
 _ZERO = Decimal(0)
-EXACT = ledger._EXACT
+EXACT = ledger.EXACT_CONTEXT
 """The ledger's exact decimal context: sums of money never round."""
 
 CAPITAL_LINES: dict[str, tuple[str, ...]] = {

@@ -137,7 +137,7 @@ from fundhouse.funds.models import (
     WaterfallTier,
     WaterfallType,
 )
-from fundhouse.funds.notices import Notice, _date, _styles, _table
+from fundhouse.funds.notices import Notice, notice_date, notice_styles, notice_table
 from fundhouse.funds.service import (
     commitment_positions,
     get_fund_row,
@@ -1200,7 +1200,7 @@ def render_distribution_notice(
         )
     )
     positions = commitment_positions(db, commitments).values()
-    s = _styles()
+    s = notice_styles()
     story: list[object] = []
     if d.status not in DECLARED:
         story.append(
@@ -1216,7 +1216,7 @@ def render_distribution_notice(
         Spacer(1, 4 * mm),
         Paragraph(
             f"Distribution no. {d.number} ({escape(d.source.value)}), dated "
-            f"{_date(d.distribution_date)}.",
+            f"{notice_date(d.distribution_date)}.",
             s["p"],
         ),
     ]
@@ -1231,7 +1231,7 @@ def render_distribution_notice(
     if withheld:
         rows.append(("Tax withheld", amount(-withheld)))
     rows.append(("Net amount payable to you", amount(gross - withheld)))
-    story += [Paragraph("Your distribution", s["h"]), _table(rows, bold_last=True)]
+    story += [Paragraph("Your distribution", s["h"]), notice_table(rows, bold_last=True)]
     if recallable:
         story.append(
             Paragraph(
@@ -1242,7 +1242,7 @@ def render_distribution_notice(
         )
     story += [
         Paragraph("Your commitment", s["h"]),
-        _table(
+        notice_table(
             [
                 ("Commitment", amount(sum((c.amount for c in commitments), _ZERO))),
                 (

@@ -87,7 +87,7 @@ def notice_figures(db: Session, call: CapitalCall, investor_id: uuid.UUID) -> No
     )
 
 
-def _styles() -> dict[str, ParagraphStyle]:
+def notice_styles() -> dict[str, ParagraphStyle]:
     base = getSampleStyleSheet()
     return {
         "title": ParagraphStyle("title", parent=base["Title"], fontSize=18, spaceAfter=4),
@@ -99,7 +99,7 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _table(rows: list[tuple[str, str]], bold_last: bool = False) -> Table:
+def notice_table(rows: list[tuple[str, str]], bold_last: bool = False) -> Table:
     table = Table(rows, colWidths=[85 * mm, 80 * mm], hAlign="LEFT")
     style = [
         ("FONT", (0, 0), (-1, -1), "Helvetica", 10),
@@ -113,7 +113,7 @@ def _table(rows: list[tuple[str, str]], bold_last: bool = False) -> Table:
     return table
 
 
-def _date(value: date) -> str:
+def notice_date(value: date) -> str:
     return value.strftime("%d %B %Y")
 
 
@@ -128,7 +128,7 @@ def render_notice(db: Session, call: CapitalCall, investor_id: uuid.UUID, actor:
         """``USD 1,250,000.00``: the currency's decimal places, thousands separated."""
         return f"{cur} {value:,.{minor_units(cur)}f}"
 
-    s = _styles()
+    s = notice_styles()
     story: list[object] = []
     if call.status not in CALLED_STATUSES:
         story.append(
@@ -146,7 +146,8 @@ def render_notice(db: Session, call: CapitalCall, investor_id: uuid.UUID, actor:
     story += [
         Spacer(1, 4 * mm),
         Paragraph(
-            f"Capital call no. {call.number} for {escape(purpose)}, dated {_date(call.call_date)}.",
+            f"Capital call no. {call.number} for {escape(purpose)}, "
+            f"dated {notice_date(call.call_date)}.",
             s["p"],
         ),
     ]
@@ -160,14 +161,14 @@ def render_notice(db: Session, call: CapitalCall, investor_id: uuid.UUID, actor:
     due_rows.append(("Amount due", amount(figures.amount_due - figures.paid)))
     story += [
         Paragraph("Amount due", s["h"]),
-        _table(due_rows, bold_last=True),
+        notice_table(due_rows, bold_last=True),
         Spacer(1, 2 * mm),
-        Paragraph(f"<b>Due date:</b> {_date(call.due_date)}", s["p"]),
+        Paragraph(f"<b>Due date:</b> {notice_date(call.due_date)}", s["p"]),
         Paragraph(
             f"<b>Payment reference:</b> {payment_reference(call.number, investor.id)}", s["p"]
         ),
         Paragraph("Your commitment", s["h"]),
-        _table(
+        notice_table(
             [
                 ("Commitment", amount(figures.commitment)),
                 (

@@ -56,7 +56,7 @@ from fundhouse.funds.models import (
     StatementKind,
     StatementStatus,
 )
-from fundhouse.funds.notices import _styles as notice_styles
+from fundhouse.funds.notices import notice_styles
 from fundhouse.funds.service import (
     get_fund_row,
     portal_investor_ids,

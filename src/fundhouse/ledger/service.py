@@ -65,7 +65,7 @@ SOURCE_TYPE_MAX = 60
 
 # Sums of postings run in this context: wide enough that no sum of bounded amounts is ever
 # rounded, and trapping Inexact so that a rounding would fail loudly instead of losing a cent.
-_EXACT = Context(prec=80, traps=[Inexact, InvalidOperation, Overflow])
+EXACT_CONTEXT = Context(prec=80, traps=[Inexact, InvalidOperation, Overflow])
 _ZERO = Decimal(0)
 
 
@@ -536,7 +536,7 @@ def _line_errors(lines: Sequence[Line], accounts: Mapping[str, Account]) -> list
     if errors:
         return errors
     totals: dict[str, list[Decimal]] = defaultdict(lambda: [_ZERO, _ZERO])
-    with localcontext(_EXACT):
+    with localcontext(EXACT_CONTEXT):
         for line in lines:
             side = 0 if line.amount > 0 else 1
             totals[line.currency][side] += line.amount.copy_abs()
@@ -753,7 +753,7 @@ def _check_range(
 # --- balances ----------------------------------------------------------------------------
 
 
-def _posting_totals(
+def posting_totals(
     db: Session,
     keys: Sequence[ColumnElement[Any] | InstrumentedAttribute[Any]],
     conditions: Iterable[ColumnElement[bool]],
@@ -763,6 +763,8 @@ def _posting_totals(
     One query either way. PostgreSQL sums its exact NUMERIC in SQL; SQLite stores decimals as
     text, which its SUM would turn into floats, so there the rows come back and are summed in
     Python in an exact decimal context (about a quarter of a second of CPU per 100,000 postings).
+    Other domains use it for their own grouped reports of a book (the conditions are theirs:
+    they scope them to the actor's organization and book).
     """
     base = (
         select(*keys)
@@ -783,7 +785,7 @@ def _posting_totals(
             totals[tuple(key)] = (debits, credits)
         return totals
     sums: dict[tuple[Any, ...], list[Decimal]] = defaultdict(lambda: [_ZERO, _ZERO])
-    with localcontext(_EXACT):
+    with localcontext(EXACT_CONTEXT):
         for row in db.execute(base.add_columns(Posting.amount)):
             *key, amount = row
             pair = sums[tuple(key)]
@@ -813,13 +815,13 @@ def account_balances(
     (and from ``since``, both inclusive, for one period's activity). Accounts without postings
     in the window are left out. One grouped query over the postings."""
     book = _book(db, actor, book_id)
-    totals = _posting_totals(db, [Account.code, Posting.currency], _window(book, as_of, since))
+    totals = posting_totals(db, [Account.code, Posting.currency], _window(book, as_of, since))
     accounts = {
         account.code: account
         for account in db.scalars(select(Account).where(Account.book_id == book.id))
     }
     balances = []
-    with localcontext(_EXACT):
+    with localcontext(EXACT_CONTEXT):
         for (code, currency), (debits, credits) in totals.items():
             account = accounts[code]
             balances.append(
@@ -850,7 +852,7 @@ def account_balance(
         raise Invalid(f"This book has no account {account_code}.", field="account_code")
     # Filtering on the account's id lets the planner start from that account's postings
     # (by index) even before the tables have statistics, as in a bulk load.
-    totals = _posting_totals(
+    totals = posting_totals(
         db,
         [Account.code],
         [
@@ -860,7 +862,7 @@ def account_balance(
         ],
     )
     debits, credits = totals.get((account_code,), (_ZERO, _ZERO))
-    with localcontext(_EXACT):
+    with localcontext(EXACT_CONTEXT):
         return debits - credits
 
 
@@ -897,7 +899,7 @@ def partner_balances(
     not_partner = [code for code in codes if not known[code]]
     if not_partner:
         raise Invalid(f"Not partner accounts: {', '.join(not_partner)}.", field="account_codes")
-    totals = _posting_totals(
+    totals = posting_totals(
         db,
         [Posting.party_id, Account.code],
         [
@@ -906,7 +908,7 @@ def partner_balances(
             Posting.currency == currency,
         ],
     )
-    with localcontext(_EXACT):
+    with localcontext(EXACT_CONTEXT):
         return {
             (party, code): debits - credits for (party, code), (debits, credits) in totals.items()
         }
@@ -918,7 +920,7 @@ def trial_balance(db: Session, actor: Actor, book_id: uuid.UUID, as_of: date) ->
     rows: list[TrialBalanceRow] = []
     total_debits: dict[str, Decimal] = defaultdict(lambda: _ZERO)
     total_credits: dict[str, Decimal] = defaultdict(lambda: _ZERO)
-    with localcontext(_EXACT):
+    with localcontext(EXACT_CONTEXT):
         for b in account_balances(db, actor, book_id, as_of):
             if b.balance.is_zero():
                 continue
