@@ -18,7 +18,7 @@ from fundhouse.funds.models import Fund
 from fundhouse.ledger import service as ledger
 from fundhouse.ledger.chart import FundAccount
 from fundhouse.ledger.models import Account, JournalEntry
-from fundhouse.ledger.service import _posting_totals
+from fundhouse.ledger.service import posting_totals
 from tests.factories import login
 from tests.funds.accounting_helpers import (
     company,
@@ -316,7 +316,7 @@ def test_grouped_sums_are_exact_whatever_the_text_of_the_amounts(desk, db, curre
     keys = [Account.code]
     conditions = capital_accounts.ledger_conditions(fund, date(2099, 1, 1))
     fast = capital_accounts.net_totals(db, fund, keys, conditions)
-    exact = {k: d - c for k, (d, c) in _posting_totals(db, keys, conditions).items()}
+    exact = {k: d - c for k, (d, c) in posting_totals(db, keys, conditions).items()}
     assert fast == exact and fast[("1000",)] == sum(amounts)
     huge = D("123456789012345678")  # 18 digits: too long for the integer sum
     ledger.post_entry(
