@@ -14,9 +14,10 @@ import { TableSkeleton } from "../../components/TableSkeleton";
 import { formatDate, humanize } from "../../components/formatting";
 import NotFoundPage from "../NotFoundPage";
 import { CapitalAccountsTable } from "../funds/fund/CapitalAccountsTab";
+import { CsvButton } from "../funds/shared/CsvButton";
 import { DateField } from "../funds/shared/DateField";
 import { formatMultiple, formatPercent, isZero, todayIso } from "../funds/shared/format";
-import { apiLink } from "../funds/shared/links";
+import { apiLink, csvUrl } from "../funds/shared/links";
 import { Money } from "../funds/shared/Money";
 import { QueryView } from "../funds/shared/PanelState";
 import { StatusBadge } from "../funds/shared/StatusBadge";
@@ -45,6 +46,15 @@ function NoticeLink({ href, label }: { href: string; label: string }) {
   );
 }
 
+/** Above one of the LP's lists: its CSV export, every row of the list (the API's `format=csv`). */
+function ExportBar({ path }: { path: string }) {
+  return (
+    <Group justify="flex-end">
+      <CsvButton href={csvUrl(path)} />
+    </Group>
+  );
+}
+
 function CommitmentsPanel() {
   const commitments = useQuery({
     queryKey: portalKey("commitments"),
@@ -56,6 +66,7 @@ function CommitmentsPanel() {
   });
   return (
     <Stack gap="lg">
+      <ExportBar path="/api/v1/portal/commitments" />
       <QueryView query={commitments} loadingLabel="Loading your commitments">
         {(rows) => (
           <TableCard minWidth={860}>
@@ -155,77 +166,80 @@ function CallsPanel() {
     queryFn: () => unwrap(api.GET("/api/v1/portal/capital-calls")),
   });
   return (
-    <QueryView query={calls} loadingLabel="Loading your capital calls">
-      {(rows) => (
-        <TableCard minWidth={980}>
-          <Table horizontalSpacing="md" verticalSpacing="sm" aria-label="My capital calls">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Fund</Table.Th>
-                <Table.Th>Call</Table.Th>
-                <Table.Th>Due</Table.Th>
-                <Table.Th ta="right">Amount due</Table.Th>
-                <Table.Th ta="right">Paid</Table.Th>
-                <Table.Th ta="right">Outstanding</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Wire reference</Table.Th>
-                <Table.Th>Notice</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.length === 0 ? (
-                <NoneRow columns={9}>No capital calls yet.</NoneRow>
-              ) : (
-                rows.map((row) => (
-                  <Table.Tr key={`${row.call_id}-${row.commitment_id}`} data-testid="portal-call">
-                    <Table.Td>
-                      {row.fund_name}
-                      <Text size="xs" c="dimmed">
-                        {row.investor_name}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      {row.number} · {humanize(row.purpose)}
-                    </Table.Td>
-                    <Table.Td>{formatDate(row.due_date)}</Table.Td>
-                    <Table.Td ta="right">
-                      <Money value={row.amount_due} currency={row.currency} />
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Money value={row.paid_amount} currency={row.currency} />
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Money value={row.outstanding} currency={row.currency} fw={600} />
-                    </Table.Td>
-                    <Table.Td>
-                      <Group gap={4} wrap="nowrap">
-                        <StatusBadge status={row.status} />
-                        {row.is_overdue && !isZero(row.outstanding) ? (
-                          <Badge color="red" variant="filled" size="sm">
-                            Overdue
-                          </Badge>
-                        ) : null}
-                      </Group>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="xs" ff="monospace">
-                        {row.payment_reference}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <NoticeLink
-                        href={row.notice_url}
-                        label={`Notice of ${row.fund_name} call ${row.number} (PDF)`}
-                      />
-                    </Table.Td>
-                  </Table.Tr>
-                ))
-              )}
-            </Table.Tbody>
-          </Table>
-        </TableCard>
-      )}
-    </QueryView>
+    <Stack gap="sm">
+      <ExportBar path="/api/v1/portal/capital-calls" />
+      <QueryView query={calls} loadingLabel="Loading your capital calls">
+        {(rows) => (
+          <TableCard minWidth={980}>
+            <Table horizontalSpacing="md" verticalSpacing="sm" aria-label="My capital calls">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Fund</Table.Th>
+                  <Table.Th>Call</Table.Th>
+                  <Table.Th>Due</Table.Th>
+                  <Table.Th ta="right">Amount due</Table.Th>
+                  <Table.Th ta="right">Paid</Table.Th>
+                  <Table.Th ta="right">Outstanding</Table.Th>
+                  <Table.Th>Status</Table.Th>
+                  <Table.Th>Wire reference</Table.Th>
+                  <Table.Th>Notice</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {rows.length === 0 ? (
+                  <NoneRow columns={9}>No capital calls yet.</NoneRow>
+                ) : (
+                  rows.map((row) => (
+                    <Table.Tr key={`${row.call_id}-${row.commitment_id}`} data-testid="portal-call">
+                      <Table.Td>
+                        {row.fund_name}
+                        <Text size="xs" c="dimmed">
+                          {row.investor_name}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td>
+                        {row.number} · {humanize(row.purpose)}
+                      </Table.Td>
+                      <Table.Td>{formatDate(row.due_date)}</Table.Td>
+                      <Table.Td ta="right">
+                        <Money value={row.amount_due} currency={row.currency} />
+                      </Table.Td>
+                      <Table.Td ta="right">
+                        <Money value={row.paid_amount} currency={row.currency} />
+                      </Table.Td>
+                      <Table.Td ta="right">
+                        <Money value={row.outstanding} currency={row.currency} fw={600} />
+                      </Table.Td>
+                      <Table.Td>
+                        <Group gap={4} wrap="nowrap">
+                          <StatusBadge status={row.status} />
+                          {row.is_overdue && !isZero(row.outstanding) ? (
+                            <Badge color="red" variant="filled" size="sm">
+                              Overdue
+                            </Badge>
+                          ) : null}
+                        </Group>
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="xs" ff="monospace">
+                          {row.payment_reference}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td>
+                        <NoticeLink
+                          href={row.notice_url}
+                          label={`Notice of ${row.fund_name} call ${row.number} (PDF)`}
+                        />
+                      </Table.Td>
+                    </Table.Tr>
+                  ))
+                )}
+              </Table.Tbody>
+            </Table>
+          </TableCard>
+        )}
+      </QueryView>
+    </Stack>
   );
 }
 
@@ -235,65 +249,68 @@ function DistributionsPanel() {
     queryFn: () => unwrap(api.GET("/api/v1/portal/distributions")),
   });
   return (
-    <QueryView query={distributions} loadingLabel="Loading your distributions">
-      {(rows) => (
-        <TableCard minWidth={900}>
-          <Table horizontalSpacing="md" verticalSpacing="sm" aria-label="My distributions">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Fund</Table.Th>
-                <Table.Th>Distribution</Table.Th>
-                <Table.Th>Date</Table.Th>
-                <Table.Th ta="right">Gross</Table.Th>
-                <Table.Th ta="right">Withholding</Table.Th>
-                <Table.Th ta="right">Net</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Notice</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.length === 0 ? (
-                <NoneRow columns={8}>No distributions yet.</NoneRow>
-              ) : (
-                rows.map((row) => (
-                  <Table.Tr
-                    key={`${row.distribution_id}-${row.investor_id}`}
-                    data-testid="portal-distribution"
-                  >
-                    <Table.Td>
-                      {row.fund_name}
-                      <Text size="xs" c="dimmed">
-                        {row.investor_name}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>{row.number}</Table.Td>
-                    <Table.Td>{formatDate(row.distribution_date)}</Table.Td>
-                    <Table.Td ta="right">
-                      <Money value={row.amount} currency={row.currency} />
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Money value={row.withholding_amount} currency={row.currency} />
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Money value={row.net_amount} currency={row.currency} fw={600} />
-                    </Table.Td>
-                    <Table.Td>
-                      <StatusBadge status={row.status} />
-                    </Table.Td>
-                    <Table.Td>
-                      <NoticeLink
-                        href={row.notice_url}
-                        label={`Notice of ${row.fund_name} distribution ${row.number} (PDF)`}
-                      />
-                    </Table.Td>
-                  </Table.Tr>
-                ))
-              )}
-            </Table.Tbody>
-          </Table>
-        </TableCard>
-      )}
-    </QueryView>
+    <Stack gap="sm">
+      <ExportBar path="/api/v1/portal/distributions" />
+      <QueryView query={distributions} loadingLabel="Loading your distributions">
+        {(rows) => (
+          <TableCard minWidth={900}>
+            <Table horizontalSpacing="md" verticalSpacing="sm" aria-label="My distributions">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Fund</Table.Th>
+                  <Table.Th>Distribution</Table.Th>
+                  <Table.Th>Date</Table.Th>
+                  <Table.Th ta="right">Gross</Table.Th>
+                  <Table.Th ta="right">Withholding</Table.Th>
+                  <Table.Th ta="right">Net</Table.Th>
+                  <Table.Th>Status</Table.Th>
+                  <Table.Th>Notice</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {rows.length === 0 ? (
+                  <NoneRow columns={8}>No distributions yet.</NoneRow>
+                ) : (
+                  rows.map((row) => (
+                    <Table.Tr
+                      key={`${row.distribution_id}-${row.investor_id}`}
+                      data-testid="portal-distribution"
+                    >
+                      <Table.Td>
+                        {row.fund_name}
+                        <Text size="xs" c="dimmed">
+                          {row.investor_name}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td>{row.number}</Table.Td>
+                      <Table.Td>{formatDate(row.distribution_date)}</Table.Td>
+                      <Table.Td ta="right">
+                        <Money value={row.amount} currency={row.currency} />
+                      </Table.Td>
+                      <Table.Td ta="right">
+                        <Money value={row.withholding_amount} currency={row.currency} />
+                      </Table.Td>
+                      <Table.Td ta="right">
+                        <Money value={row.net_amount} currency={row.currency} fw={600} />
+                      </Table.Td>
+                      <Table.Td>
+                        <StatusBadge status={row.status} />
+                      </Table.Td>
+                      <Table.Td>
+                        <NoticeLink
+                          href={row.notice_url}
+                          label={`Notice of ${row.fund_name} distribution ${row.number} (PDF)`}
+                        />
+                      </Table.Td>
+                    </Table.Tr>
+                  ))
+                )}
+              </Table.Tbody>
+            </Table>
+          </TableCard>
+        )}
+      </QueryView>
+    </Stack>
   );
 }
 
@@ -408,58 +425,61 @@ function PaymentsPanel() {
     ),
   );
   const rows = payments.rows;
-  if (payments.isPending) return <TableSkeleton label="Loading your payments" />;
-  if (payments.isError && rows.length === 0) {
-    return (
-      <ErrorAlert
-        error={payments.error}
-        onRetry={() => void payments.refetch()}
-        isRetrying={payments.isFetching}
-      />
-    );
-  }
   return (
     <Stack gap="sm">
-      <TableCard minWidth={700}>
-        <Table horizontalSpacing="md" verticalSpacing="sm" aria-label="My payments">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Received</Table.Th>
-              <Table.Th>Investor</Table.Th>
-              <Table.Th>Call</Table.Th>
-              <Table.Th ta="right">Amount</Table.Th>
-              <Table.Th>Reference</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.length === 0 ? (
-              <NoneRow columns={5}>No payments yet.</NoneRow>
-            ) : (
-              rows.map((row) => (
-                <Table.Tr key={row.id}>
-                  <Table.Td>{formatDate(row.received_date)}</Table.Td>
-                  <Table.Td>{row.investor_name}</Table.Td>
-                  <Table.Td>{row.call_number}</Table.Td>
-                  <Table.Td ta="right">
-                    <Money value={row.amount} currency={row.currency} />
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="xs" ff="monospace">
-                      {row.reference ?? "—"}
-                    </Text>
-                  </Table.Td>
+      <ExportBar path="/api/v1/portal/payments" />
+      {payments.isPending ? (
+        <TableSkeleton label="Loading your payments" />
+      ) : payments.isError && rows.length === 0 ? (
+        <ErrorAlert
+          error={payments.error}
+          onRetry={() => void payments.refetch()}
+          isRetrying={payments.isFetching}
+        />
+      ) : (
+        <>
+          <TableCard minWidth={700}>
+            <Table horizontalSpacing="md" verticalSpacing="sm" aria-label="My payments">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Received</Table.Th>
+                  <Table.Th>Investor</Table.Th>
+                  <Table.Th>Call</Table.Th>
+                  <Table.Th ta="right">Amount</Table.Th>
+                  <Table.Th>Reference</Table.Th>
                 </Table.Tr>
-              ))
-            )}
-          </Table.Tbody>
-        </Table>
-      </TableCard>
-      <LoadMore
-        hasNextPage={payments.hasNextPage}
-        isFetchingNextPage={payments.isFetchingNextPage}
-        error={payments.error}
-        fetchNextPage={() => void payments.fetchNextPage()}
-      />
+              </Table.Thead>
+              <Table.Tbody>
+                {rows.length === 0 ? (
+                  <NoneRow columns={5}>No payments yet.</NoneRow>
+                ) : (
+                  rows.map((row) => (
+                    <Table.Tr key={row.id}>
+                      <Table.Td>{formatDate(row.received_date)}</Table.Td>
+                      <Table.Td>{row.investor_name}</Table.Td>
+                      <Table.Td>{row.call_number}</Table.Td>
+                      <Table.Td ta="right">
+                        <Money value={row.amount} currency={row.currency} />
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="xs" ff="monospace">
+                          {row.reference ?? "—"}
+                        </Text>
+                      </Table.Td>
+                    </Table.Tr>
+                  ))
+                )}
+              </Table.Tbody>
+            </Table>
+          </TableCard>
+          <LoadMore
+            hasNextPage={payments.hasNextPage}
+            isFetchingNextPage={payments.isFetchingNextPage}
+            error={payments.error}
+            fetchNextPage={() => void payments.fetchNextPage()}
+          />
+        </>
+      )}
     </Stack>
   );
 }

@@ -15,7 +15,7 @@ import {
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconArrowLeft, IconTrash } from "@tabler/icons-react";
-import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 
@@ -25,19 +25,23 @@ import type { ResponseOf } from "../../../api/types";
 import { hasPermission, useMe } from "../../../auth/session";
 import { ErrorAlert } from "../../../components/ErrorAlert";
 import { FullPageLoader } from "../../../components/FullPageLoader";
+import { LoadMore } from "../../../components/LoadMore";
 import { PageHeader } from "../../../components/PageHeader";
 import { TableCard } from "../../../components/TableCard";
 import { TableSkeleton } from "../../../components/TableSkeleton";
 import { formatDate, humanize } from "../../../components/formatting";
+import { useCalls } from "../calls/useCalls";
 import { CapitalAccountsTable } from "../fund/CapitalAccountsTab";
 import { PaymentsList } from "../payments/PaymentsList";
+import { CsvButton } from "../shared/CsvButton";
 import { formatPercent, isZero } from "../shared/format";
+import { csvUrl } from "../shared/links";
 import { Money } from "../shared/Money";
 import { PICKER_LIMIT, callKeys, fundKeys, investorKeys } from "../shared/queries";
 import { StatusBadge } from "../shared/StatusBadge";
 
 type Investor = ResponseOf<"/api/v1/investors/{investor_id}", "get">;
-type Commitment = ResponseOf<"/api/v1/funds/{fund_id}/commitments", "get">["items"][number];
+type Commitment = ResponseOf<"/api/v1/investors/{investor_id}/commitments", "get">["items"][number];
 
 function Field({ label, value }: { label: string; value: string | null | undefined }) {
   return (
@@ -79,31 +83,34 @@ function Details({ investor }: { investor: Investor }) {
   );
 }
 
+/** Commitments loaded per page of the investor's list. */
+const COMMITMENTS_PAGE = 100;
+
 /**
- * The investor's commitments in every fund. The API lists commitments per fund, so this asks
- * each fund for the investor's.
+ * The investor's commitments in every fund, oldest first, page after page (one request per
+ * page, whatever the number of funds). Like `useCursorList`, with `enabled` for readers who
+ * may not see commitments.
  */
-function useCommitmentsAcrossFunds(investorId: string, enabled: boolean) {
-  const funds = useQuery({
-    queryKey: fundKeys.options,
+function useInvestorCommitments(investorId: string, enabled: boolean) {
+  const query = { limit: COMMITMENTS_PAGE };
+  const list = useInfiniteQuery({
+    queryKey: [...investorKeys.detail(investorId), "commitments", query],
     enabled,
-    queryFn: () => unwrap(api.GET("/api/v1/funds", { params: { query: { limit: PICKER_LIMIT } } })),
+    queryFn: ({ pageParam }) =>
+      unwrap(
+        api.GET("/api/v1/investors/{investor_id}/commitments", {
+          params: {
+            path: { investor_id: investorId },
+            query: { ...query, ...(pageParam ? { cursor: pageParam } : {}) },
+          },
+        }),
+      ),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.next_cursor ?? null,
   });
-  const perFund = useQueries({
-    queries: (funds.data?.items ?? []).map((fund) => ({
-      queryKey: fundKeys.part(fund.id, "commitments", { investor_id: investorId }),
-      queryFn: () =>
-        unwrap(
-          api.GET("/api/v1/funds/{fund_id}/commitments", {
-            params: { path: { fund_id: fund.id }, query: { investor_id: investorId, limit: PICKER_LIMIT } },
-          }),
-        ),
-    })),
-  });
-  const commitments: Commitment[] = perFund.flatMap((query) => query.data?.items ?? []);
-  const error = funds.error ?? perFund.find((query) => query.error)?.error ?? null;
-  const isPending = funds.isPending || perFund.some((query) => query.isPending);
-  return { commitments, error, isPending: enabled && isPending };
+  const commitments: Commitment[] = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const csv = csvUrl("/api/v1/investors/{investor_id}/commitments", { investor_id: investorId }, query);
+  return { ...list, commitments, csv, isPending: enabled && list.isPending };
 }
 
 function CommitmentsCard({ commitments }: { commitments: Commitment[] }) {
@@ -172,18 +179,13 @@ function CommitmentsCard({ commitments }: { commitments: Commitment[] }) {
   );
 }
 
-/** The investor's shares of the calls of the funds it committed to. */
-function CallsCard({ investorId, fundIds }: { investorId: string; fundIds: string[] }) {
-  const lists = useQueries({
-    queries: fundIds.map((fundId) => ({
-      queryKey: [...callKeys.all, "list", { fund_id: fundId, limit: PICKER_LIMIT }],
-      queryFn: () =>
-        unwrap(
-          api.GET("/api/v1/capital-calls", { params: { query: { fund_id: fundId, limit: PICKER_LIMIT } } }),
-        ),
-    })),
-  });
-  const calls = lists.flatMap((list) => list.data?.items ?? []).filter((call) => call.status !== "cancelled");
+/**
+ * The investor's shares of the calls of the funds it committed to: the calls with a share for it,
+ * page after page, and each call's detail for the share itself (the list gives call totals only).
+ */
+function CallsCard({ investorId }: { investorId: string }) {
+  const list = useCalls({ investor_id: investorId, limit: 50 });
+  const calls = list.rows.filter((call) => call.status !== "cancelled");
   const details = useQueries({
     queries: calls.map((call) => ({
       queryKey: callKeys.detail(call.id),
@@ -191,9 +193,20 @@ function CallsCard({ investorId, fundIds }: { investorId: string; fundIds: strin
         unwrap(api.GET("/api/v1/capital-calls/{call_id}", { params: { path: { call_id: call.id } } })),
     })),
   });
-  const error = lists.find((q) => q.error)?.error ?? details.find((q) => q.error)?.error;
-  if (error) return <ErrorAlert error={error} title="The capital calls could not be loaded" />;
-  if (lists.some((q) => q.isPending) || details.some((q) => q.isPending)) {
+  const detailError = details.find((q) => q.error)?.error;
+  if (detailError) return <ErrorAlert error={detailError} title="The capital calls could not be loaded" />;
+  if (list.isError && list.rows.length === 0) {
+    return (
+      <ErrorAlert
+        error={list.error}
+        title="The capital calls could not be loaded"
+        onRetry={() => void list.refetch()}
+        isRetrying={list.isFetching}
+      />
+    );
+  }
+  // The skeleton until the first shares are known; later pages join the table as they arrive.
+  if (list.isPending || (details.length > 0 && details.every((q) => q.isPending))) {
     return <TableSkeleton label="Loading capital calls" rows={3} />;
   }
   const shares = details.flatMap((detail) =>
@@ -201,64 +214,73 @@ function CallsCard({ investorId, fundIds }: { investorId: string; fundIds: strin
       .filter((allocation) => allocation.investor_id === investorId)
       .map((allocation) => ({ call: detail.data, allocation })),
   );
+  const loadingShares = details.some((q) => q.isPending);
   return (
-    <TableCard minWidth={900}>
-      <Table horizontalSpacing="md" verticalSpacing="xs" aria-label="Capital calls of the investor">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Call</Table.Th>
-            <Table.Th>Due</Table.Th>
-            <Table.Th ta="right">Due amount</Table.Th>
-            <Table.Th ta="right">Paid</Table.Th>
-            <Table.Th ta="right">Outstanding</Table.Th>
-            <Table.Th>Status</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {shares.length === 0 ? (
+    <Stack gap="sm">
+      <TableCard minWidth={900}>
+        <Table horizontalSpacing="md" verticalSpacing="xs" aria-label="Capital calls of the investor">
+          <Table.Thead>
             <Table.Tr>
-              <Table.Td colSpan={6}>
-                <Text size="sm" c="dimmed" ta="center" py="sm">
-                  No capital calls.
-                </Text>
-              </Table.Td>
+              <Table.Th>Call</Table.Th>
+              <Table.Th>Due</Table.Th>
+              <Table.Th ta="right">Due amount</Table.Th>
+              <Table.Th ta="right">Paid</Table.Th>
+              <Table.Th ta="right">Outstanding</Table.Th>
+              <Table.Th>Status</Table.Th>
             </Table.Tr>
-          ) : (
-            shares.map(({ call, allocation }) =>
-              call ? (
-                <Table.Tr key={allocation.id}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/capital-calls/${call.id}`} size="sm">
-                      {call.fund_name}: call {call.number}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>{formatDate(call.due_date)}</Table.Td>
-                  <Table.Td ta="right">
-                    <Money value={allocation.amount_due} currency={call.currency} />
-                  </Table.Td>
-                  <Table.Td ta="right">
-                    <Money value={allocation.paid_amount} currency={call.currency} />
-                  </Table.Td>
-                  <Table.Td ta="right">
-                    <Money value={allocation.outstanding} currency={call.currency} />
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap={4}>
-                      <StatusBadge status={call.status} />
-                      {call.is_overdue && !isZero(allocation.outstanding) ? (
-                        <Badge color="red" variant="filled" size="sm">
-                          Overdue
-                        </Badge>
-                      ) : null}
-                    </Group>
-                  </Table.Td>
-                </Table.Tr>
-              ) : null,
-            )
-          )}
-        </Table.Tbody>
-      </Table>
-    </TableCard>
+          </Table.Thead>
+          <Table.Tbody>
+            {shares.length === 0 ? (
+              <Table.Tr>
+                <Table.Td colSpan={6}>
+                  <Text size="sm" c="dimmed" ta="center" py="sm">
+                    No capital calls.
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            ) : (
+              shares.map(({ call, allocation }) =>
+                call ? (
+                  <Table.Tr key={allocation.id}>
+                    <Table.Td>
+                      <Anchor component={Link} to={`/capital-calls/${call.id}`} size="sm">
+                        {call.fund_name}: call {call.number}
+                      </Anchor>
+                    </Table.Td>
+                    <Table.Td>{formatDate(call.due_date)}</Table.Td>
+                    <Table.Td ta="right">
+                      <Money value={allocation.amount_due} currency={call.currency} />
+                    </Table.Td>
+                    <Table.Td ta="right">
+                      <Money value={allocation.paid_amount} currency={call.currency} />
+                    </Table.Td>
+                    <Table.Td ta="right">
+                      <Money value={allocation.outstanding} currency={call.currency} />
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap={4}>
+                        <StatusBadge status={call.status} />
+                        {call.is_overdue && !isZero(allocation.outstanding) ? (
+                          <Badge color="red" variant="filled" size="sm">
+                            Overdue
+                          </Badge>
+                        ) : null}
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                ) : null,
+              )
+            )}
+          </Table.Tbody>
+        </Table>
+      </TableCard>
+      <LoadMore
+        hasNextPage={list.hasNextPage}
+        isFetchingNextPage={list.isFetchingNextPage || loadingShares}
+        error={list.error}
+        fetchNextPage={() => void list.fetchNextPage()}
+      />
+    </Stack>
   );
 }
 
@@ -405,9 +427,9 @@ export function InvestorDetailPage() {
     queryFn: () =>
       unwrap(api.GET("/api/v1/investors/{investor_id}", { params: { path: { investor_id: investorId } } })),
   });
-  const canSeeCommitments = can("fund:read") && can("commitment:read");
-  const across = useCommitmentsAcrossFunds(investorId, canSeeCommitments);
-  const fundIds = [...new Set(across.commitments.map((commitment) => commitment.fund_id))];
+  const canSeeCommitments = can("commitment:read");
+  const commitments = useInvestorCommitments(investorId, canSeeCommitments);
+  const fundIds = [...new Set(commitments.commitments.map((commitment) => commitment.fund_id))];
 
   if (investor.isPending) return <FullPageLoader label="Loading the investor" inline />;
   if (investor.isError) {
@@ -431,20 +453,36 @@ export function InvestorDetailPage() {
         <Details investor={investor.data} />
         {canSeeCommitments ? (
           <Stack gap="xs">
-            <Title order={3}>Commitments</Title>
-            {across.error ? (
-              <ErrorAlert error={across.error} title="The commitments could not be loaded" />
-            ) : across.isPending ? (
+            <Group justify="space-between">
+              <Title order={3}>Commitments</Title>
+              <CsvButton href={commitments.csv} />
+            </Group>
+            {commitments.isPending ? (
               <TableSkeleton label="Loading commitments" rows={2} />
+            ) : commitments.isError && commitments.commitments.length === 0 ? (
+              <ErrorAlert
+                error={commitments.error}
+                title="The commitments could not be loaded"
+                onRetry={() => void commitments.refetch()}
+                isRetrying={commitments.isFetching}
+              />
             ) : (
-              <CommitmentsCard commitments={across.commitments} />
+              <>
+                <CommitmentsCard commitments={commitments.commitments} />
+                <LoadMore
+                  hasNextPage={commitments.hasNextPage}
+                  isFetchingNextPage={commitments.isFetchingNextPage}
+                  error={commitments.error}
+                  fetchNextPage={() => void commitments.fetchNextPage()}
+                />
+              </>
             )}
           </Stack>
         ) : null}
-        {can("capital_call:read") && fundIds.length > 0 ? (
+        {can("capital_call:read") ? (
           <Stack gap="xs">
             <Title order={3}>Capital calls</Title>
-            <CallsCard investorId={investorId} fundIds={fundIds} />
+            <CallsCard investorId={investorId} />
           </Stack>
         ) : null}
         {can("payment:read") ? (
