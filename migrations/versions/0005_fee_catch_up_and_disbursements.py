@@ -19,6 +19,17 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # One live fee run per period: a cancelled run leaves its period free to bill again.
+    with op.batch_alter_table('fee_runs', schema=None) as batch_op:
+        batch_op.drop_constraint('uq_fee_runs_fund_period_start', type_='unique')
+        batch_op.create_index(
+            'uq_fee_runs_fund_period_start_live',
+            ['fund_id', 'period_start'],
+            unique=True,
+            sqlite_where=sa.text("status != 'cancelled'"),
+            postgresql_where=sa.text("status != 'cancelled'"),
+        )
+
     op.create_table('disbursements',
     sa.Column('fund_id', sa.Uuid(), nullable=False),
     sa.Column('kind', sa.Enum('management_fee', 'expense', 'withholding_tax', name='disbursement_kind', native_enum=False, create_constraint=True, length=30), nullable=False),
@@ -83,3 +94,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_disbursements_created_at'))
 
     op.drop_table('disbursements')
+    with op.batch_alter_table('fee_runs', schema=None) as batch_op:
+        batch_op.drop_index('uq_fee_runs_fund_period_start_live')
+        batch_op.create_unique_constraint(
+            'uq_fee_runs_fund_period_start', ['fund_id', 'period_start']
+        )

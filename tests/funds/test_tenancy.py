@@ -66,7 +66,10 @@ def test_every_id_of_another_organization_is_not_found(desk, other_desk, make_me
         ),
         201,
     )
+    paid = desk.issued_call(fund["id"], "50")
+    payment = desk.ok(desk.pay(paid["id"], lp["investor_id"], "10"), 201)
     ids = {
+        "payment_id": payment["id"],
         "fund_id": fund["id"],
         "investor_id": lp["investor_id"],
         "commitment_id": lp["id"],

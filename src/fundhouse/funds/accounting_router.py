@@ -426,6 +426,36 @@ def list_expenses(
     return fund_fees.list_expenses(db, actor, fund_id, limit=limit, cursor=cursor)
 
 
+@router.post(
+    "/fee-runs/{fee_run_id}/cancel",
+    tags=["fees"],
+    summary="Cancel a fee run billed by mistake (its entry is reversed)",
+    response_model=FeeRunOut,
+    responses=WRITE,
+)
+def cancel_fee_run(
+    fee_run_id: uuid.UUID,
+    db: DbSession,
+    actor: Annotated[Actor, requires("fee:write")],
+) -> object:
+    return fund_fees.cancel_fee_run(db, actor, fee_run_id)
+
+
+@router.post(
+    "/expenses/{expense_id}/cancel",
+    tags=["fees"],
+    summary="Cancel an expense recorded by mistake (its entry is reversed)",
+    response_model=ExpenseOut,
+    responses=WRITE,
+)
+def cancel_expense(
+    expense_id: uuid.UUID,
+    db: DbSession,
+    actor: Annotated[Actor, requires("fee:write")],
+) -> object:
+    return fund_fees.cancel_expense(db, actor, expense_id)
+
+
 # --- disbursements: payables paid out of cash ----------------------------------------------
 
 

@@ -26,6 +26,7 @@ Ledger postings, in the fund's book (party = the investor):
   its equalization interest / Cr 4300 equalization interest income of each LP admitted earlier,
   pro rata to their commitments.
 * cancelling an issued, unpaid call: the reversal of its issue entry.
+* reversing a payment recorded by mistake: the reversal of its entry.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 from fundhouse.finance.allocation import allocate, allocate_capped
 from fundhouse.funds.export import csv_of
 from fundhouse.funds.models import (
+    BankReconciliationLine,
     CallAllocation,
     CallBasis,
     CallPurpose,
@@ -51,8 +53,11 @@ from fundhouse.funds.models import (
     Close,
     Commitment,
     CommitmentStatus,
+    Distribution,
+    DistributionStatus,
     EqualizationKind,
     Fund,
+    MatchStatus,
     Payment,
     PaymentMethod,
 )
@@ -782,6 +787,81 @@ def apply_payment(
         org_id=actor.org_id,
     )
     return payment
+
+
+def reverse_payment(db: Session, actor: Actor, payment_id: uuid.UUID) -> CallDetailOut:
+    """Undo a payment recorded by mistake: its entry is reversed (dated today, or the day it
+    was received if later), the LP owes that amount again and the call's status follows; the
+    payment leaves the call's list (the ledger keeps both entries, the audit trail the payment).
+    A bank statement line it was recorded from is matched again, not applied.
+
+    Refused when a distribution was issued since the payment was received: its waterfall
+    counts this capital (cancel it first).
+    """
+    require(actor, "payment:write")
+    payment = db.scalar(
+        select(Payment).where(Payment.id == payment_id, Payment.org_id == actor.org_id)
+    )
+    if payment is None:
+        raise NotFound("No such payment.")
+    call = get_call_row(db, actor, payment.call_id, for_update=True)
+    since = db.scalar(
+        select(Distribution.number)
+        .where(
+            Distribution.fund_id == call.fund_id,
+            Distribution.status.in_((DistributionStatus.ISSUED, DistributionStatus.PAID)),
+            Distribution.distribution_date >= payment.received_date,
+        )
+        .order_by(Distribution.number)
+        .limit(1)
+    )
+    if since is not None:
+        raise Conflict(
+            f"Distribution #{since} was issued since this payment was received and counts it "
+            "in its waterfall; cancel the distribution first."
+        )
+    allocation = next(a for a in call.allocations if a.id == payment.call_allocation_id)
+    snapshot = audit.snapshot(payment)
+    before = audit.snapshot(call)
+    if payment.ledger_entry_id is not None:
+        ledger.reverse_entry(
+            db,
+            actor,
+            payment.ledger_entry_id,
+            entry_date=max(today(), payment.received_date),
+            memo=f"Payment of capital call #{call.number} by {allocation.investor.name} reversed"[
+                :500
+            ],
+        )
+    for line in db.scalars(
+        select(BankReconciliationLine).where(BankReconciliationLine.payment_id == payment.id)
+    ):
+        line.payment_id = None
+        line.status = MatchStatus.MATCHED
+    allocation.paid_amount -= payment.amount
+    paid = sum((a.paid_amount for a in call.allocations), _ZERO)
+    call.status = CallStatus.PARTIALLY_PAID if paid else CallStatus.ISSUED
+    call.paid_at = None
+    audit.record(db, actor, "payment.reversed", payment, before=snapshot)
+    db.delete(payment)
+    db.flush()
+    if call.status != before["status"]:
+        audit.record(db, actor, "capital_call.status_changed", call, before=before)
+    events.emit(
+        db,
+        "payment.reversed",
+        {
+            "payment_id": payment_id,
+            "call_id": call.id,
+            "fund_id": call.fund_id,
+            "investor_id": allocation.investor_id,
+            "amount": payment.amount,
+            "currency": call.fund.currency,
+            "call_status": call.status,
+        },
+        org_id=actor.org_id,
+    )
+    return call_detail_out(call)
 
 
 def _allocation_of(

@@ -24,6 +24,9 @@ expense per LP (gross) / Cr 5300 management fee offset per LP (the offset) / Cr 
 fees payable (net). With ``call`` the run also drafts a capital call (purpose management_fee)
 for each LP's net fee, which then goes through the calls' own approval and issue.
 
+A fee run or an expense recorded by mistake is cancelled by the reversal of its entry, while
+nothing of it was paid (see :func:`cancel_fee_run` and :func:`cancel_expense`).
+
 Fund expenses are charged to every partner admitted by the expense date, the GP's commitment
 included, pro rata to commitments (:func:`fundhouse.finance.allocation.allocate`): Dr 5100
 fund expenses per partner / Cr 2200 accrued expenses payable, dated the expense date.
@@ -57,7 +60,7 @@ from fundhouse.funds.accounting_schemas import (
     TransactionFeeCreate,
     TransactionFeeOut,
 )
-from fundhouse.funds.calls import get_call_row, next_call_number
+from fundhouse.funds.calls import cancel_call, get_call_row, next_call_number
 from fundhouse.funds.capital_accounts import money_of, nav_by_date
 from fundhouse.funds.export import csv_of
 from fundhouse.funds.models import (
@@ -69,6 +72,8 @@ from fundhouse.funds.models import (
     Close,
     Commitment,
     CommitmentStatus,
+    Disbursement,
+    EqualizationItem,
     ExpenseStatus,
     FeeBasis,
     FeeInstallment,
@@ -86,13 +91,14 @@ from fundhouse.funds.service import (
     money,
     quantum_of,
     rows_or_page,
+    today,
 )
 from fundhouse.funds.valuations import invested_cost_series
 from fundhouse.ledger import service as ledger
 from fundhouse.ledger.chart import FundAccount
 from fundhouse.platform import audit, events
 from fundhouse.platform.access import Actor, require
-from fundhouse.platform.errors import Conflict, FieldError, Invalid
+from fundhouse.platform.errors import Conflict, FieldError, Invalid, NotFound
 from fundhouse.platform.pagination import DEFAULT_LIMIT, Page
 
 _ZERO = Decimal(0)
@@ -531,28 +537,92 @@ def list_fee_runs(
         cursor=cursor,
         everything=everything,
     )
-    items = []
-    for run in rows:
-        gross = sum((i.gross_amount for i in run.installments), _ZERO)
-        offset = sum((i.offset_amount for i in run.installments), _ZERO)
-        items.append(
-            FeeRunOut(
-                id=run.id,
-                fund_id=fund.id,
-                currency=fund.currency,
-                period_start=run.period_start,
-                period_end=run.period_end,
-                due_date=run.due_date,
-                status=run.status,
-                gross_amount=money_of(fund, gross),
-                offset_amount=money_of(fund, offset),
-                total_amount=money_of(fund, run.total_amount),
-                capital_call_id=run.capital_call_id,
-                ledger_entry_id=run.ledger_entry_id,
-                created_at=run.created_at,
-            )
-        )
+    items = [_fee_run_out(fund, run) for run in rows]
     return Page[FeeRunOut](items=items, next_cursor=next_cursor)
+
+
+def _fee_run_out(fund: Fund, run: FeeRun) -> FeeRunOut:
+    """Needs the run's installments loaded."""
+    gross = sum((i.gross_amount for i in run.installments), _ZERO)
+    offset = sum((i.offset_amount for i in run.installments), _ZERO)
+    return FeeRunOut(
+        id=run.id,
+        fund_id=fund.id,
+        currency=fund.currency,
+        period_start=run.period_start,
+        period_end=run.period_end,
+        due_date=run.due_date,
+        status=run.status,
+        gross_amount=money_of(fund, gross),
+        offset_amount=money_of(fund, offset),
+        total_amount=money_of(fund, run.total_amount),
+        capital_call_id=run.capital_call_id,
+        ledger_entry_id=run.ledger_entry_id,
+        created_at=run.created_at,
+    )
+
+
+def cancel_fee_run(db: Session, actor: Actor, fee_run_id: uuid.UUID) -> FeeRunOut:
+    """Cancel a posted fee run billed by mistake: its entry is reversed (dated today, or its
+    billing date if later) and the period can be billed again. Its draft or approved fee call
+    is cancelled with it.
+
+    Refused when the fees were paid to the manager, when its fee call was issued (cancel the
+    call first, which is possible while nothing is paid against it), or when an equalization
+    call catches the installment up.
+    """
+    require(actor, "fee:write")
+    run = db.scalar(
+        select(FeeRun)
+        .options(selectinload(FeeRun.installments))
+        .where(FeeRun.id == fee_run_id, FeeRun.org_id == actor.org_id)
+    )
+    if run is None:
+        raise NotFound("No such fee run.")
+    fund = get_fund_row(db, actor, run.fund_id, for_update=True)
+    if run.status != FeeRunStatus.POSTED:
+        raise Conflict(f"This fee run is {run.status.value}; only a posted one can be cancelled.")
+    if db.scalar(select(Disbursement.id).where(Disbursement.fee_run_id == run.id).limit(1)):
+        raise Conflict("These fees were paid to the manager; the fee run cannot be cancelled.")
+    catching_up = db.scalar(
+        select(CapitalCall.number)
+        .join(EqualizationItem, EqualizationItem.call_id == CapitalCall.id)
+        .where(
+            EqualizationItem.source_fee_run_id == run.id,
+            CapitalCall.status != CallStatus.CANCELLED,
+        )
+        .limit(1)
+    )
+    if catching_up is not None:
+        raise Conflict(f"Equalization call #{catching_up} catches this fee up; cancel it first.")
+    if run.capital_call_id is not None:
+        call = get_call_row(db, actor, run.capital_call_id)
+        if call.status in (CallStatus.DRAFT, CallStatus.APPROVED):
+            cancel_call(db, actor, call.id)
+        elif call.status != CallStatus.CANCELLED:
+            raise Conflict(
+                f"Capital call #{call.number} called this fee and is {call.status.value}: "
+                "cancel it first."
+            )
+    before = audit.snapshot(run)
+    if run.ledger_entry_id is not None:
+        ledger.reverse_entry(
+            db,
+            actor,
+            run.ledger_entry_id,
+            entry_date=max(today(), run.due_date),
+            memo=f"Management fee {run.period_start} to {run.period_end} cancelled",
+        )
+    run.status = FeeRunStatus.CANCELLED
+    db.flush()
+    audit.record(db, actor, "fee_run.cancelled", run, before=before)
+    events.emit(
+        db,
+        "fee_run.cancelled",
+        {"fee_run_id": run.id, "fund_id": fund.id, "period_start": run.period_start},
+        org_id=actor.org_id,
+    )
+    return _fee_run_out(fund, run)
 
 
 def export_fee_runs_csv(db: Session, actor: Actor, fund_id: uuid.UUID) -> str:
@@ -802,6 +872,43 @@ EXPENSE_CSV_COLUMNS = (
     "ledger_entry_id",
     "created_at",
 )
+
+
+def cancel_expense(db: Session, actor: Actor, expense_id: uuid.UUID) -> ExpenseOut:
+    """Cancel a posted expense recorded by mistake: its entry is reversed (dated today, or its
+    date if later). Refused once any of it was paid to the vendor."""
+    require(actor, "fee:write")
+    expense = db.scalar(
+        select(FundExpense).where(FundExpense.id == expense_id, FundExpense.org_id == actor.org_id)
+    )
+    if expense is None:
+        raise NotFound("No such expense.")
+    fund = get_fund_row(db, actor, expense.fund_id, for_update=True)
+    if expense.status != ExpenseStatus.POSTED:
+        raise Conflict(
+            f"This expense is {expense.status.value}; only a posted one can be cancelled."
+        )
+    if db.scalar(select(Disbursement.id).where(Disbursement.expense_id == expense.id).limit(1)):
+        raise Conflict("This expense was paid (in part or in full); it cannot be cancelled.")
+    before = audit.snapshot(expense)
+    if expense.ledger_entry_id is not None:
+        ledger.reverse_entry(
+            db,
+            actor,
+            expense.ledger_entry_id,
+            entry_date=max(today(), expense.expense_date),
+            memo=f"Expense cancelled: {expense.category}"[:500],
+        )
+    expense.status = ExpenseStatus.CANCELLED
+    db.flush()
+    audit.record(db, actor, "expense.cancelled", expense, before=before)
+    events.emit(
+        db,
+        "expense.cancelled",
+        {"expense_id": expense.id, "fund_id": fund.id},
+        org_id=actor.org_id,
+    )
+    return ExpenseOut(**_expense_fields(fund, expense))
 
 
 def list_expenses(

@@ -33,6 +33,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -805,7 +806,15 @@ class FeeRun(IdMixin, TenantMixin, TimestampMixin, Base):
 
     __tablename__ = "fee_runs"
     __table_args__ = (
-        UniqueConstraint("fund_id", "period_start", name="uq_fee_runs_fund_period_start"),
+        # One live run per period: a cancelled run leaves its period free to bill again.
+        Index(
+            "uq_fee_runs_fund_period_start_live",
+            "fund_id",
+            "period_start",
+            unique=True,
+            sqlite_where=text("status != 'cancelled'"),
+            postgresql_where=text("status != 'cancelled'"),
+        ),
     )
 
     fund_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("funds.id", ondelete="CASCADE"))

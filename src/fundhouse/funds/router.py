@@ -701,6 +701,21 @@ def apply_reconciliation(
     return remember(db, actor, idempotency_key, status.HTTP_200_OK, result)
 
 
+@router.post(
+    "/payments/{payment_id}/reverse",
+    tags=["payments"],
+    summary="Reverse a payment recorded by mistake (the LP owes it again)",
+    response_model=CallDetailOut,
+    responses=WRITE,
+)
+def reverse_payment(
+    payment_id: uuid.UUID,
+    db: DbSession,
+    actor: Annotated[Actor, requires("payment:write")],
+) -> object:
+    return calls.reverse_payment(db, actor, payment_id)
+
+
 # --- LP portal ---------------------------------------------------------------------------
 
 PORTAL = problem_responses(401, 403)
