@@ -11,7 +11,7 @@ from fundhouse.identity import security, service
 from fundhouse.identity.models import RecoveryCode, User
 from fundhouse.platform.audit import AuditRecord
 from fundhouse.platform.crypto import decrypt_str
-from tests.factories import API, DEFAULT_PASSWORD, login, make_org, make_user
+from tests.factories import API, DEFAULT_PASSWORD, add_membership, login, make_org, make_user
 
 
 def _next_code(secret: str, steps_ahead: int = 1) -> str:
@@ -287,3 +287,41 @@ def test_a_code_spent_by_a_concurrent_request_is_refused(db):
     assert user.mfa_last_used_step is None
 
     assert service._check_second_factor(db, user, code) is None
+
+
+def test_an_admin_resets_a_members_lost_second_factor(client, db):
+    org = make_org(db)
+    admin = make_user(db, org, role="admin")
+    member = make_user(db, org, role="accountant")
+    admin_headers = login(client, admin)
+    _enrol(client, login(client, member))
+    path = f"{API}/users/{member.id}/mfa/reset"
+
+    accountant = login(client, make_user(db, org, role="accountant"))
+    assert client.post(path, headers=accountant).status_code == 403
+    stranger = login(client, make_user(db, make_org(db, name="Southwind")))
+    assert client.post(path, headers=stranger).status_code == 404
+    own = client.post(f"{API}/users/{admin.id}/mfa/reset", headers=admin_headers)
+    assert own.status_code == 409
+
+    reset = client.post(path, headers=admin_headers)
+    assert reset.status_code == 200 and reset.json()["mfa_enabled"] is False
+    db.expire_all()
+    assert db.scalars(select(RecoveryCode).where(RecoveryCode.user_id == member.id)).all() == []
+    # The member signs in with the password alone now, and enrols again.
+    assert _token(client, member).status_code == 200
+    assert client.post(path, headers=admin_headers).status_code == 409  # nothing to reset
+    actions = set(
+        db.scalars(select(AuditRecord.action).where(AuditRecord.actor_user_id == admin.id))
+    )
+    assert "mfa.reset_by_admin" in actions
+
+
+def test_a_member_of_another_organization_too_keeps_their_second_factor(client, db):
+    org, other = make_org(db), make_org(db, name="Southwind")
+    admin = make_user(db, org, role="admin")
+    member = make_user(db, org, role="accountant")
+    add_membership(db, member, other, role="viewer")
+    _enrol(client, login(client, member))
+    refused = client.post(f"{API}/users/{member.id}/mfa/reset", headers=login(client, admin))
+    assert refused.status_code == 409 and "another organization" in refused.json()["detail"]

@@ -497,6 +497,21 @@ def update_user(
     return service.update_member(db, actor, user_id, role=body.role, is_active=body.is_active)
 
 
+@router.post(
+    "/users/{user_id}/mfa/reset",
+    tags=["users"],
+    summary="Reset a member's second factor (lost device and recovery codes)",
+    response_model=OrgUserOut,
+    responses=problem_responses(401, 403, 404, 409),
+)
+def reset_user_mfa(
+    user_id: uuid.UUID,
+    db: DbSession,
+    actor: Annotated[Actor, requires("user:manage")],
+) -> OrgUserOut:
+    return service.reset_member_mfa(db, actor, user_id)
+
+
 @router.get(
     "/roles", tags=["users"], response_model=list[RoleOut], responses=problem_responses(401)
 )

@@ -1109,6 +1109,46 @@ def update_member(
     return _org_user(user, membership)
 
 
+def reset_member_mfa(db: Session, actor: Actor, user_id: uuid.UUID) -> OrgUserOut:
+    """Switch off the second factor of a member who lost both their device and their recovery
+    codes, so they can sign in with their password and enroll again. Their sessions end.
+
+    Only an administrator signed in themselves (not through an API key) may, for another
+    member of their organization who belongs to no other organization: one organization's
+    admin cannot weaken a sign-in that another organization relies on.
+    """
+    require(actor, "user:manage")
+    _require_interactive(actor)
+    user, membership = _org_member(db, actor, user_id)
+    if user.id == actor.user_id:
+        raise Conflict("Switch your own second factor off from your profile.")
+    if not user.mfa_enabled:
+        raise Conflict("This member has no second factor to reset.")
+    elsewhere = db.scalar(
+        select(func.count())
+        .select_from(Membership)
+        .where(
+            Membership.user_id == user.id,
+            Membership.org_id != actor.org_id,
+            Membership.is_active.is_(True),
+        )
+    )
+    if elsewhere:
+        raise Conflict(
+            "This member also belongs to another organization; their second factor can only "
+            "be reset by themselves."
+        )
+    user.mfa_enabled = False
+    user.mfa_secret = None
+    user.mfa_last_used_step = None
+    user.token_version += 1
+    db.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    _revoke_refresh_tokens(db, RefreshToken.user_id == user.id)
+    audit.record(db, actor, "mfa.reset_by_admin", entity_type="users", entity_id=user.id)
+    db.flush()
+    return _org_user(user, membership)
+
+
 # Invitations --------------------------------------------------------------------------------
 
 

@@ -14,7 +14,14 @@ import {
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
-import { IconDots, IconSearch, IconShieldCheck, IconUserCheck, IconUserOff } from "@tabler/icons-react";
+import {
+  IconDots,
+  IconSearch,
+  IconShieldCheck,
+  IconShieldOff,
+  IconUserCheck,
+  IconUserOff,
+} from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
@@ -51,6 +58,7 @@ export function MembersPanel() {
   const [status, setStatus] = useState<string | null>(null);
   const [debouncedSearch] = useDebouncedValue(search.trim(), 300);
   const [confirming, setConfirming] = useState<{ member: Member; change: MemberChange } | null>(null);
+  const [resetting, setResetting] = useState<Member | null>(null);
   const queryClient = useQueryClient();
 
   const filters: MemberFilters = {
@@ -84,6 +92,25 @@ export function MembersPanel() {
     onError: (error) =>
       notifications.show({
         title: "Could not update the member",
+        message: errorMessage(error),
+        color: "red",
+      }),
+  });
+
+  const resetMfa = useMutation({
+    mutationFn: (member: Member) =>
+      unwrap(api.POST("/api/v1/users/{user_id}/mfa/reset", { params: { path: { user_id: member.id } } })),
+    onSuccess: async (_, member) => {
+      setResetting(null);
+      notifications.show({
+        message: `${member.full_name} signs in with their password now and can set up a new second factor.`,
+        color: "teal",
+      });
+      await queryClient.invalidateQueries({ queryKey: membersQueryKey });
+    },
+    onError: (error) =>
+      notifications.show({
+        title: "Could not reset the second factor",
         message: errorMessage(error),
         color: "red",
       }),
@@ -241,6 +268,14 @@ export function MembersPanel() {
                                 </Button>
                               </Menu.Target>
                               <Menu.Dropdown>
+                                {member.mfa_enabled ? (
+                                  <Menu.Item
+                                    leftSection={<IconShieldOff size={16} />}
+                                    onClick={() => setResetting(member)}
+                                  >
+                                    Reset second factor
+                                  </Menu.Item>
+                                ) : null}
                                 {member.is_active ? (
                                   <Menu.Item
                                     color="red"
@@ -287,6 +322,28 @@ export function MembersPanel() {
         onCancel={() => setConfirming(null)}
         onConfirm={() => confirming && update.mutate(confirming)}
       />
+      <Modal opened={resetting !== null} onClose={() => setResetting(null)} title="Reset second factor">
+        <Stack gap="md">
+          <Text size="sm">
+            Only when {resetting?.full_name} has lost both their authenticator and their recovery codes: their
+            second factor is switched off and their sessions end. They sign in with their password and should
+            set up a new second factor at once.
+          </Text>
+          <Group justify="flex-end" gap="sm">
+            <Button variant="default" onClick={() => setResetting(null)}>
+              Cancel
+            </Button>
+            <Button
+              color="red"
+              loading={resetMfa.isPending}
+              onClick={() => resetting && resetMfa.mutate(resetting)}
+              data-autofocus
+            >
+              Reset second factor
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
     </Stack>
   );
 }
