@@ -55,12 +55,13 @@ describe("members panel", () => {
           });
         }
         const reset = path.match(/^\/api\/v1\/users\/(.+)\/mfa\/reset$/);
-        if (reset && request.method === "POST") {
+        const resetId = reset?.[1];
+        if (resetId && request.method === "POST") {
           if (refused) {
             return problemResponse(409, "Conflict", "This member also belongs to another organization.");
           }
-          resets.push(reset[1]);
-          return jsonResponse(member(reset[1], "Bo Books", false));
+          resets.push(resetId);
+          return jsonResponse(member(resetId, "Bo Books", false));
         }
         return jsonResponse({ detail: `unexpected ${path}` }, 404);
       }),
