@@ -8,6 +8,7 @@ import { FullPageLoader } from "../../components/FullPageLoader";
 import { PageHeader } from "../../components/PageHeader";
 import { humanize } from "../../components/formatting";
 import { FundCallsTab } from "./calls/FundCallsTab";
+import { FundFeesTab } from "./fees/FundFeesTab";
 import { CapitalAccountsTab } from "./fund/CapitalAccountsTab";
 import { CommitmentsTab } from "./fund/CommitmentsTab";
 import { DistributionsTab } from "./fund/DistributionsTab";
@@ -55,6 +56,12 @@ export const FUND_TABS: readonly FundTab[] = [
     label: "Distributions",
     permissions: ["distribution:read"],
     render: (fund) => <DistributionsTab fund={fund} />,
+  },
+  {
+    value: "fees",
+    label: "Fees and expenses",
+    permissions: ["fee:read"],
+    render: (fund) => <FundFeesTab fund={fund} />,
   },
   {
     value: "payments",

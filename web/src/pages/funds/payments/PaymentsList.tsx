@@ -1,9 +1,11 @@
-import { Anchor, Group, Stack, Table, Text } from "@mantine/core";
+import { Anchor, Button, Group, Stack, Table, Text, VisuallyHidden } from "@mantine/core";
+import { useState } from "react";
 import { Link } from "react-router";
 
 import { api, unwrap } from "../../../api/client";
 import { useCursorList } from "../../../api/pagination";
 import type { QueryOf } from "../../../api/types";
+import { hasPermission, useMe } from "../../../auth/session";
 import { ErrorAlert } from "../../../components/ErrorAlert";
 import { LoadMore } from "../../../components/LoadMore";
 import { TableCard } from "../../../components/TableCard";
@@ -12,18 +14,27 @@ import { formatDate, humanize } from "../../../components/formatting";
 import { CsvButton } from "../shared/CsvButton";
 import { csvUrl } from "../shared/links";
 import { Money } from "../shared/Money";
+import { formatMoney } from "../shared/format";
 import { paymentKeys } from "../shared/queries";
+import { ReversePaymentModal, type Payment } from "./ReversePaymentModal";
 
 export type PaymentFilters = QueryOf<"/api/v1/payments", "get">;
 
-/** Payments received against capital calls, newest first, with their CSV export. */
+/**
+ * Payments received against capital calls, newest first, with their CSV export; the holders of
+ * payment:write reverse one recorded by mistake, after a confirmation.
+ */
 export function PaymentsList({ filters, showFund = true }: { filters: PaymentFilters; showFund?: boolean }) {
+  const me = useMe();
+  const canReverse = hasPermission(me.data, "payment:write");
+  const [reversing, setReversing] = useState<Payment | null>(null);
+  const [confirming, setConfirming] = useState(false);
   const query = { limit: 50, ...filters };
   const payments = useCursorList([...paymentKeys.all, "list", query], (cursor) =>
     unwrap(api.GET("/api/v1/payments", { params: { query: { ...query, ...(cursor ? { cursor } : {}) } } })),
   );
   const rows = payments.rows;
-  const columns = showFund ? 7 : 6;
+  const columns = (showFund ? 7 : 6) + (canReverse ? 1 : 0);
   return (
     <Stack gap="sm">
       <Group justify="flex-end">
@@ -50,6 +61,11 @@ export function PaymentsList({ filters, showFund = true }: { filters: PaymentFil
                   <Table.Th>Method</Table.Th>
                   <Table.Th>Reference</Table.Th>
                   {showFund ? <Table.Th>Recorded</Table.Th> : null}
+                  {canReverse ? (
+                    <Table.Th>
+                      <VisuallyHidden>Actions</VisuallyHidden>
+                    </Table.Th>
+                  ) : null}
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -85,6 +101,22 @@ export function PaymentsList({ filters, showFund = true }: { filters: PaymentFil
                         </Text>
                       </Table.Td>
                       {showFund ? <Table.Td>{formatDate(payment.created_at)}</Table.Td> : null}
+                      {canReverse ? (
+                        <Table.Td ta="right">
+                          <Button
+                            size="xs"
+                            variant="subtle"
+                            color="red"
+                            aria-label={`Reverse the payment of ${formatMoney(payment.amount, payment.currency)} by ${payment.investor_name}`}
+                            onClick={() => {
+                              setReversing(payment);
+                              setConfirming(true);
+                            }}
+                          >
+                            Reverse
+                          </Button>
+                        </Table.Td>
+                      ) : null}
                     </Table.Tr>
                   ))
                 )}
@@ -99,6 +131,9 @@ export function PaymentsList({ filters, showFund = true }: { filters: PaymentFil
           />
         </>
       )}
+      {canReverse ? (
+        <ReversePaymentModal opened={confirming} payment={reversing} onClose={() => setConfirming(false)} />
+      ) : null}
     </Stack>
   );
 }

@@ -1,0 +1,250 @@
+import {
+  Alert,
+  Button,
+  Group,
+  Modal,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Textarea,
+  Title,
+} from "@mantine/core";
+import { useForm } from "@mantine/form";
+import { notifications } from "@mantine/notifications";
+import { IconPlus } from "@tabler/icons-react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+
+import { api, unwrap } from "../../../api/client";
+import { applyProblemToForm } from "../../../api/forms";
+import { ErrorAlert } from "../../../components/ErrorAlert";
+import { LoadMore } from "../../../components/LoadMore";
+import { TableCard } from "../../../components/TableCard";
+import { TableSkeleton } from "../../../components/TableSkeleton";
+import { formatDate } from "../../../components/formatting";
+import { CsvButton } from "../shared/CsvButton";
+import { DateField } from "../shared/DateField";
+import { formatMoney, parseAmount, todayIso } from "../shared/format";
+import { csvUrl } from "../shared/links";
+import { Money } from "../shared/Money";
+import type { Fund } from "../shared/queries";
+import { refreshFund, useTransactionFees, type CompanyOption } from "./fees";
+
+interface TransactionFeeValues {
+  received_date: string | null;
+  amount: string;
+  company_id: string | null;
+  description: string;
+}
+
+interface TransactionFeeFormProps {
+  fundId: string;
+  currency: string;
+  /** The fund's portfolio companies; null when the person may not read the portfolio. */
+  companies: CompanyOption[] | null;
+  onDone: () => void;
+}
+
+/**
+ * Record a transaction (deal, monitoring, director) fee the manager received from a portfolio
+ * company. The fund's books do not change; the next management fee installment is offset by it.
+ */
+export function TransactionFeeForm({ fundId, currency, companies, onDone }: TransactionFeeFormProps) {
+  const queryClient = useQueryClient();
+  const [message, setMessage] = useState<string | null>(null);
+  const form = useForm<TransactionFeeValues>({
+    mode: "controlled",
+    initialValues: { received_date: todayIso(), amount: "", company_id: null, description: "" },
+    validate: {
+      received_date: (value) => (value ? null : "Enter the date the manager received it."),
+      amount: (value) => (parseAmount(value) ? null : "Enter the amount received."),
+      company_id: (value) => (companies === null || value ? null : "Choose the company that paid it."),
+    },
+  });
+
+  const record = useMutation({
+    mutationFn: (values: TransactionFeeValues) => {
+      const description = values.description.trim();
+      return unwrap(
+        api.POST("/api/v1/funds/{fund_id}/transaction-fees", {
+          params: { path: { fund_id: fundId } },
+          body: {
+            received_date: values.received_date ?? "",
+            amount: parseAmount(values.amount) ?? values.amount,
+            ...(values.company_id ? { company_id: values.company_id } : {}),
+            ...(description ? { description } : {}),
+          },
+        }),
+      );
+    },
+    onSuccess: async (fee) => {
+      notifications.show({
+        message: `The transaction fee of ${formatMoney(fee.amount, fee.currency)} is recorded; it offsets the next management fee installment.`,
+        color: "teal",
+      });
+      onDone();
+      await refreshFund(queryClient, fundId);
+    },
+    onError: (error) => setMessage(applyProblemToForm(form, error)),
+  });
+
+  const noCompany = companies !== null && companies.length === 0;
+  return (
+    <form
+      onSubmit={form.onSubmit((values) => {
+        setMessage(null);
+        record.mutate(values);
+      })}
+      noValidate
+      aria-label="Record transaction fee"
+    >
+      <Stack gap="sm">
+        {message ? (
+          <Alert color="red" role="alert" title="The transaction fee could not be recorded">
+            {message}
+          </Alert>
+        ) : null}
+        {noCompany ? (
+          <Alert color="yellow" title="No portfolio company yet">
+            A transaction fee is paid by a portfolio company: add the company in the Portfolio tab first.
+          </Alert>
+        ) : null}
+        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+          <DateField label="Received on" withAsterisk {...form.getInputProps("received_date")} />
+          <TextInput
+            label={`Amount (${currency})`}
+            inputMode="decimal"
+            withAsterisk
+            data-autofocus
+            {...form.getInputProps("amount")}
+          />
+          {companies ? (
+            <Select
+              label="Portfolio company"
+              withAsterisk
+              searchable
+              data={companies}
+              {...form.getInputProps("company_id")}
+            />
+          ) : null}
+        </SimpleGrid>
+        <Textarea
+          label="Description"
+          placeholder="e.g. Board fee, deal closing fee"
+          autosize
+          minRows={2}
+          {...form.getInputProps("description")}
+        />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onDone} disabled={record.isPending}>
+            Close
+          </Button>
+          <Button type="submit" loading={record.isPending} disabled={noCompany}>
+            Record transaction fee
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+interface TransactionFeesSectionProps {
+  fund: Fund;
+  canWrite: boolean;
+  companies: CompanyOption[] | null;
+}
+
+/**
+ * The transaction fees the manager received from the fund's companies, with their CSV export;
+ * each offsets the next management fee installment. The holders of fee:write record one.
+ */
+export function TransactionFeesSection({ fund, canWrite, companies }: TransactionFeesSectionProps) {
+  const fees = useTransactionFees(fund.id);
+  const rows = fees.rows;
+  const [recording, setRecording] = useState(false);
+  const [session, setSession] = useState(0);
+  const companyNames = new Map((companies ?? []).map((company) => [company.value, company.label]));
+  return (
+    <Stack gap="sm">
+      <Group justify="space-between">
+        <Title order={4}>Transaction fees</Title>
+        <Group gap="sm">
+          <CsvButton href={csvUrl("/api/v1/funds/{fund_id}/transaction-fees", { fund_id: fund.id })} />
+          {canWrite ? (
+            <Button
+              leftSection={<IconPlus size={16} />}
+              onClick={() => {
+                setSession((current) => current + 1);
+                setRecording(true);
+              }}
+            >
+              Record transaction fee
+            </Button>
+          ) : null}
+        </Group>
+      </Group>
+      {fees.isPending ? (
+        <TableSkeleton label="Loading transaction fees" />
+      ) : fees.isError && rows.length === 0 ? (
+        <ErrorAlert error={fees.error} onRetry={() => void fees.refetch()} isRetrying={fees.isFetching} />
+      ) : (
+        <>
+          <TableCard minWidth={680}>
+            <Table horizontalSpacing="md" verticalSpacing="xs" highlightOnHover aria-label="Transaction fees">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Received</Table.Th>
+                  <Table.Th>Company</Table.Th>
+                  <Table.Th>Description</Table.Th>
+                  <Table.Th ta="right">Amount</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {rows.length === 0 ? (
+                  <Table.Tr>
+                    <Table.Td colSpan={4}>
+                      <Text c="dimmed" size="sm" ta="center" py="md">
+                        No transaction fees were received yet.
+                      </Text>
+                    </Table.Td>
+                  </Table.Tr>
+                ) : (
+                  rows.map((fee) => (
+                    <Table.Tr key={fee.id} data-testid="transaction-fee-row">
+                      <Table.Td>{formatDate(fee.received_date)}</Table.Td>
+                      <Table.Td>{(fee.company_id && companyNames.get(fee.company_id)) ?? "—"}</Table.Td>
+                      <Table.Td>{fee.description ?? "—"}</Table.Td>
+                      <Table.Td ta="right">
+                        <Money value={fee.amount} currency={fee.currency} />
+                      </Table.Td>
+                    </Table.Tr>
+                  ))
+                )}
+              </Table.Tbody>
+            </Table>
+          </TableCard>
+          <LoadMore
+            hasNextPage={fees.hasNextPage}
+            isFetchingNextPage={fees.isFetchingNextPage}
+            error={fees.error}
+            fetchNextPage={() => void fees.fetchNextPage()}
+          />
+        </>
+      )}
+      {canWrite ? (
+        <Modal opened={recording} onClose={() => setRecording(false)} title="Record transaction fee">
+          <TransactionFeeForm
+            key={session}
+            fundId={fund.id}
+            currency={fund.currency}
+            companies={companies}
+            onDone={() => setRecording(false)}
+          />
+        </Modal>
+      ) : null}
+    </Stack>
+  );
+}
