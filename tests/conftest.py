@@ -113,6 +113,7 @@ def database(engine: Engine, connection: Connection) -> Iterator[Database]:
     test_db.session_factory = sessionmaker(
         bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
     )
+    test_db.write_session_factory = test_db.session_factory
     previous = activate_runner(EagerJobRunner(test_db))
     try:
         yield test_db

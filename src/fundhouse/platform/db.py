@@ -23,7 +23,7 @@ from sqlalchemy import (
     create_engine,
     event,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -144,11 +144,24 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+SQLITE_IMMEDIATE = "fundhouse_sqlite_immediate"
+"""Execution option: on SQLite, begin the transaction with ``BEGIN IMMEDIATE``."""
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """Deferred by default. A transaction that will write begins IMMEDIATE instead: it takes
+    the write lock at once (waiting up to the busy timeout for another writer), so what it read
+    cannot go stale before its first write, which SQLite would refuse at once with
+    SQLITE_BUSY_SNAPSHOT ("database is locked") whatever the timeout."""
+    immediate = conn.get_execution_options().get(SQLITE_IMMEDIATE, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **kwargs)
 
@@ -160,9 +173,14 @@ class Database:
         self.url = url
         self.engine = engine or make_engine(url)
         self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
+        self.write_session_factory = sessionmaker(
+            self.engine.execution_options(**{SQLITE_IMMEDIATE: True}), expire_on_commit=False
+        )
 
-    def session(self) -> Session:
-        return self.session_factory()
+    def session(self, *, writes: bool = False) -> Session:
+        """A session; with ``writes``, one whose transactions begin holding SQLite's write lock
+        (see :func:`_sqlite_begin`; PostgreSQL is unaffected)."""
+        return self.write_session_factory() if writes else self.session_factory()
 
     def session_scope(self) -> Iterator[Session]:
         session = self.session()

@@ -18,13 +18,18 @@ def get_database(request: Request) -> Database:
     return request.app.state.db  # type: ignore[no-any-return]
 
 
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def get_db(request: Request) -> Iterator[Session]:
     """One session per request, committed once when the route returns, before the response.
 
     Services flush and never commit, so a request is all or nothing; the one exception is a
-    refusal raised with ``keep_changes`` (a failed login must still count the failure).
+    refusal raised with ``keep_changes`` (a failed login must still count the failure). A
+    request that may write (any method but GET, HEAD and OPTIONS) holds SQLite's write lock
+    from its first statement, so concurrent writers queue instead of failing.
     """
-    session = get_database(request).session()
+    session = get_database(request).session(writes=request.method not in _SAFE_METHODS)
     try:
         yield session
         session.commit()

@@ -126,10 +126,10 @@ def idempotent(
     fingerprint = request_fingerprint(request.method, request.url.path, body)
     database = _database(request)
     if db.get_bind().dialect.name == "sqlite" and db.in_transaction():
-        # SQLite: the request's transaction holds a read snapshot (who is asking). Once the
-        # reservation below commits on another connection that snapshot is stale, and the
-        # request's first write would fail at once with SQLITE_BUSY_SNAPSHOT ("database is
-        # locked"). End it here: the request then reads and writes in a fresh transaction.
+        # SQLite: the request's transaction holds the write lock (or, begun deferred, a read
+        # snapshot that the reservation below would make stale). The reservation commits on
+        # another connection, so end the request's transaction first: it then goes on in a
+        # fresh one, begun the same way.
         db.commit()
     now = utcnow()
     with database.session() as session:
