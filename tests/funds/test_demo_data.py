@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from fundhouse.demo import NORTHWIND_PEOPLE, load_demo, members_by_role
-from fundhouse.funds import calls, capital_accounts, performance
+from fundhouse.funds import calls, capital_accounts, disbursements, performance
 from fundhouse.funds.demo import BENCHMARK_NAME, DEMO_END, GROWTH_FUND, demo_actor
 from fundhouse.funds.models import (
     CALLED_STATUSES,
@@ -20,6 +20,7 @@ from fundhouse.funds.models import (
     CallPurpose,
     CapitalCall,
     Commitment,
+    Disbursement,
     Distribution,
     DistributionStatus,
     FeeRun,
@@ -118,6 +119,11 @@ def test_the_demo_funds_have_years_of_reconciled_history_and_load_once(db):
         assert trial_balance.total_debits["USD"] > 0
         reconciliation = capital_accounts.reconcile(db, accountant, fund.id, DEMO_END)
         assert reconciliation.reconciles, reconciliation
+        # The fees billed, the late closers' included, were paid to the manager out of cash.
+        payables = disbursements.list_payables(db, accountant, fund.id, DEMO_END)
+        assert payables.management_fees_payable == 0, fund.name
+        assert payables.cash > 0
+        assert _count(db, Disbursement, Disbursement.fund_id == fund.id) >= 24
 
         figures = performance.fund_performance(db, accountant, fund.id, DEMO_END, benchmark.id)
         assert figures.tvpi is not None and figures.tvpi > 1

@@ -1640,6 +1640,10 @@ class FundHistory:
             ),
         )
         self.approve_issue_and_collect(call.id)
+        caught_up = sum((i.amount for i in call.equalization if i.kind == "fee"), _ZERO)
+        paid = call.due_date + timedelta(days=14)
+        if caught_up and paid <= DEMO_END:
+            self.at(paid, _SETTLEMENT, partial(self.pay_fees, None, paid, caught_up))
 
     # --- the plan ---
 
@@ -2092,8 +2096,11 @@ class FundHistory:
             ),
         )
 
-    def pay_fees(self, fee_run_id: uuid.UUID, on: date) -> None:
-        """The accountant pays the fee run's fees to the manager out of the fund's cash."""
+    def pay_fees(
+        self, fee_run_id: uuid.UUID | None, on: date, amount: Decimal | None = None
+    ) -> None:
+        """The accountant pays fees to the manager out of the fund's cash: a fee run's, or
+        ``amount`` of the fees payable (the late closers' catch-up)."""
         disbursements.create_disbursement(
             self.db,
             self.team.accountant,
@@ -2101,8 +2108,10 @@ class FundHistory:
             DisbursementCreate(
                 kind=DisbursementKind.MANAGEMENT_FEE,
                 fee_run_id=fee_run_id,
+                amount=amount,
                 paid_date=on,
                 payee="Northwind Capital Management",
+                reference=None if fee_run_id else "Late closers' fee catch-up",
             ),
         )
 
