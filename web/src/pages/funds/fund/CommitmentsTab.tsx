@@ -28,6 +28,8 @@ import { LoadMore } from "../../../components/LoadMore";
 import { TableCard } from "../../../components/TableCard";
 import { TableSkeleton } from "../../../components/TableSkeleton";
 import { formatDate } from "../../../components/formatting";
+import { ClosesSection } from "../closes/ClosesSection";
+import { TransfersSection } from "../closes/TransfersSection";
 import { CsvButton } from "../shared/CsvButton";
 import { parseAmount } from "../shared/format";
 import { csvUrl } from "../shared/links";
@@ -129,10 +131,16 @@ function AddCommitmentForm({ fund }: { fund: Fund }) {
   );
 }
 
-/** The fund's LPs: each commitment with what has been called, paid and is left to call. */
+/**
+ * The fund's LPs: each commitment with what has been called, paid and is left to call; then
+ * the fund's closes (with each subsequent close's equalization call) and the transfers of
+ * interest between investors.
+ */
 export function CommitmentsTab({ fund }: { fund: Fund }) {
   const me = useMe();
   const canWrite = hasPermission(me.data, "commitment:write") && hasPermission(me.data, "investor:read");
+  const canHoldClose = hasPermission(me.data, "fund:write");
+  const canEqualize = hasPermission(me.data, "capital_call:write");
   const query = { limit: 100 };
   const commitments = useCursorList(fundKeys.part(fund.id, "commitments"), (cursor) =>
     unwrap(
@@ -240,6 +248,8 @@ export function CommitmentsTab({ fund }: { fund: Fund }) {
         </>
       )}
       {canWrite ? <AddCommitmentForm fund={fund} /> : null}
+      <ClosesSection fund={fund} canHold={canHoldClose} canEqualize={canEqualize} />
+      <TransfersSection fund={fund} canWrite={canWrite} />
     </Stack>
   );
 }
