@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from tests.funds.helpers import D
+from tests.funds.test_portal_and_notices import pdf_text
 
 
 def test_a_late_closer_catches_up_with_interest_that_goes_to_the_earlier_lps(desk, db):
@@ -149,3 +150,16 @@ def test_a_late_closer_pays_the_billed_fees_as_its_own_fee_and_the_calls_as_capi
     payable = [r for r in desk.trial_balance(db, fund).rows if r.account_code == "2100"]
     # Billed to A and B: 4,219.18 + 5,000.00; caught up from the late closer: 4,609.59.
     assert payable[0].credit == D("4219.18") + D("5000.00") + D("4609.59")
+
+    # The late closer's notice says how its catch-up is made up, item by item.
+    notice = desk.get(f"/capital-calls/{call['id']}/notices/{late['investor_id']}.pdf")
+    text = pdf_text(notice.content)
+    for expected in (
+        "Fees and capital caught up",
+        "How your catch-up is made up",
+        "Management fee, due 15 January 2024 (121 days' interest)",
+        "USD 2,109.59 + USD 55.95",
+        "Capital call no. 3, due 01 March 2024 (75 days' interest)",
+        "USD 50,000.00 + USD 821.91",
+    ):
+        assert expected in text, expected

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -24,7 +25,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundhouse.funds.calls import get_call_row, payment_reference
-from fundhouse.funds.models import CALLED_STATUSES, CapitalCall, Commitment, CommitmentStatus
+from fundhouse.funds.models import (
+    CALLED_STATUSES,
+    CallPurpose,
+    CapitalCall,
+    Commitment,
+    CommitmentStatus,
+    EqualizationItem,
+    EqualizationKind,
+)
 from fundhouse.funds.service import commitment_positions, get_investor_row
 from fundhouse.ledger.currencies import minor_units
 from fundhouse.platform.access import Actor, require
@@ -117,6 +126,39 @@ def notice_date(value: date) -> str:
     return value.strftime("%d %B %Y")
 
 
+def _catch_up_rows(
+    db: Session, call: CapitalCall, investor_id: uuid.UUID, amount: Callable[[Decimal], str]
+) -> list[tuple[str, str]]:
+    """For an equalization call, the investor's installments caught up, one row each."""
+    if call.purpose != CallPurpose.EQUALIZATION:
+        return []
+    mine = {a.commitment_id for a in call.allocations if a.investor_id == investor_id}
+    items = db.scalars(
+        select(EqualizationItem)
+        .where(EqualizationItem.call_id == call.id, EqualizationItem.commitment_id.in_(mine))
+        .order_by(EqualizationItem.source_due_date, EqualizationItem.kind)
+    ).all()
+    numbers = dict(
+        db.execute(
+            select(CapitalCall.id, CapitalCall.number).where(
+                CapitalCall.id.in_({i.source_call_id for i in items if i.source_call_id})
+            )
+        ).all()
+    )
+    rows = []
+    for i in items:
+        what = "Management fee"
+        if i.kind != EqualizationKind.FEE and i.source_call_id is not None:
+            what = f"Capital call no. {numbers[i.source_call_id]}"
+        rows.append(
+            (
+                f"{what}, due {notice_date(i.source_due_date)} ({i.days} days' interest)",
+                f"{amount(i.principal)} + {amount(i.interest)}",
+            )
+        )
+    return rows
+
+
 def render_notice(db: Session, call: CapitalCall, investor_id: uuid.UUID, actor: Actor) -> Notice:
     """The PDF notice of ``call`` for one investor (the call's fund and allocations loaded)."""
     investor = get_investor_row(db, actor, investor_id)
@@ -153,7 +195,9 @@ def render_notice(db: Session, call: CapitalCall, investor_id: uuid.UUID, actor:
     ]
     if call.description:
         story.append(Paragraph(escape(call.description), s["p"]))
-    due_rows = [("Capital called", amount(figures.capital))]
+    catch_up = _catch_up_rows(db, call, investor.id, amount)
+    called = "Fees and capital caught up" if catch_up else "Capital called"
+    due_rows = [(called, amount(figures.capital))]
     if figures.equalization_interest:
         due_rows.append(("Equalization interest", amount(figures.equalization_interest)))
     if figures.paid:
@@ -167,6 +211,20 @@ def render_notice(db: Session, call: CapitalCall, investor_id: uuid.UUID, actor:
         Paragraph(
             f"<b>Payment reference:</b> {payment_reference(call.number, investor.id)}", s["p"]
         ),
+    ]
+    if catch_up:
+        story += [
+            Paragraph("How your catch-up is made up", s["h"]),
+            Paragraph(
+                "As a late closer you pay each installment due before your close on your own "
+                "commitment, as if admitted at the initial close, with equalization interest "
+                "from its due date to your close date; the interest goes to the partners "
+                "admitted earlier.",
+                s["p"],
+            ),
+            notice_table(catch_up),
+        ]
+    story += [
         Paragraph("Your commitment", s["h"]),
         notice_table(
             [
