@@ -204,7 +204,7 @@ export function CommitmentsTab({ fund }: { fund: Fund }) {
                             {row.investor_name}
                           </Anchor>
                           {row.is_gp ? (
-                            <Badge size="xs" variant="outline">
+                            <Badge size="xs" variant="outline" miw="fit-content">
                               GP
                             </Badge>
                           ) : null}
