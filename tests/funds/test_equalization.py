@@ -92,6 +92,8 @@ def test_equalization_is_refused_for_the_initial_close_and_when_done(desk):
     desk.ok(desk.post(f"/funds/{fund['id']}/closes/{second['id']}/equalization", body), 201)
     again = desk.post(f"/funds/{fund['id']}/closes/{second['id']}/equalization", body)
     assert again.status_code == 409 and "already" in again.json()["detail"]
+    closes = desk.ok(desk.get(f"/funds/{fund['id']}/closes"))
+    assert [c["equalization_call_number"] for c in closes] == [None, 2]
     plain = desk.post(
         f"/funds/{fund['id']}/capital-calls",
         {"purpose": "equalization", "amount": "1", **body},

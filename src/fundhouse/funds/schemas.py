@@ -323,6 +323,10 @@ class CloseOut(Output):
     close_date: date
     is_initial: bool
     created_at: datetime
+    equalization_call_id: uuid.UUID | None = Field(
+        default=None, description="The call (not cancelled) that equalizes this close's LPs"
+    )
+    equalization_call_number: int | None = None
 
 
 class CommitmentCreate(Input):

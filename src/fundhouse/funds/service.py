@@ -29,6 +29,7 @@ from fundhouse.funds.export import csv_of
 from fundhouse.funds.models import (
     CALLED_STATUSES,
     CallAllocation,
+    CallStatus,
     CapitalCall,
     Close,
     Commitment,
@@ -657,7 +658,25 @@ def list_closes(db: Session, actor: Actor, fund_id: uuid.UUID) -> list[CloseOut]
     require(actor, "fund:read")
     fund = get_fund_row(db, actor, fund_id)
     rows = db.scalars(select(Close).where(Close.fund_id == fund.id).order_by(Close.number))
-    return [CloseOut.model_validate(c) for c in rows]
+    equalized = {
+        close_id: (call_id, number)
+        for close_id, call_id, number in db.execute(
+            select(CapitalCall.close_id, CapitalCall.id, CapitalCall.number).where(
+                CapitalCall.fund_id == fund.id,
+                CapitalCall.close_id.is_not(None),
+                CapitalCall.status != CallStatus.CANCELLED,
+            )
+        )
+    }
+    out = []
+    for c in rows:
+        call_id, number = equalized.get(c.id, (None, None))
+        out.append(
+            CloseOut.model_validate(c).model_copy(
+                update={"equalization_call_id": call_id, "equalization_call_number": number}
+            )
+        )
+    return out
 
 
 # --- commitment positions ----------------------------------------------------------------

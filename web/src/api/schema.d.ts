@@ -2700,6 +2700,13 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Equalization Call Id
+             * @description The call (not cancelled) that equalizes this close's LPs
+             */
+            equalization_call_id?: string | null;
+            /** Equalization Call Number */
+            equalization_call_number?: number | null;
         };
         /** CommitmentCreate */
         CommitmentCreate: {

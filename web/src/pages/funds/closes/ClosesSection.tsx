@@ -1,6 +1,7 @@
-import { Badge, Button, Group, Stack, Table, Text, Title, VisuallyHidden } from "@mantine/core";
+import { Anchor, Badge, Button, Group, Stack, Table, Text, Title, VisuallyHidden } from "@mantine/core";
 import { IconCalendarPlus, IconScale } from "@tabler/icons-react";
 import { useState } from "react";
+import { Link } from "react-router";
 
 import { ErrorAlert } from "../../../components/ErrorAlert";
 import { TableCard } from "../../../components/TableCard";
@@ -119,7 +120,15 @@ export function ClosesSection({ fund, canHold, canEqualize }: ClosesSectionProps
                       </Table.Td>
                       {canEqualize ? (
                         <Table.Td ta="right">
-                          {close.is_initial ? null : (
+                          {close.is_initial ? null : close.equalization_call_id ? (
+                            <Anchor
+                              component={Link}
+                              to={`/capital-calls/${close.equalization_call_id}`}
+                              size="sm"
+                            >
+                              Equalized by call #{close.equalization_call_number}
+                            </Anchor>
+                          ) : (
                             <Button
                               size="xs"
                               variant="light"
