@@ -193,6 +193,13 @@ def test_a_recallable_distribution_adds_back_to_the_unfunded_commitment(desk):
     commitment = desk.ok(desk.get(f"/commitments/{a['id']}"))
     assert commitment["recallable"] == "60000.00" and commitment["unfunded"] == "60000.00"
 
+    # Once a call has drawn on the recallable capital, the distribution can no longer be
+    # cancelled: the LPs would be called beyond their commitments.
+    paid_call(desk, fund["id"], "100000", date(2024, 2, 1))
+    refused = desk.post(f"/distributions/{d['id']}/cancel")
+    assert refused.status_code == 409 and "recallable" in refused.json()["detail"]
+    assert desk.ok(desk.get(f"/distributions/{d['id']}"))["status"] == "issued"
+
 
 def test_pay_twice_with_the_same_idempotency_key_pays_once(desk, db):
     fund, *_ = european_fund(desk)

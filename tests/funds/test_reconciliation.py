@@ -139,3 +139,20 @@ def test_name_similarity_ignores_case_punctuation_and_legal_forms():
     assert name_similarity("Calder Pension", "Calder Pension Plan LLC") >= 0.8
     assert name_similarity("Unknown Holdings", "Ames Family Office") < 0.5
     assert name_similarity(None, "Ames") == 0.0
+
+
+def test_reversing_a_payment_applied_from_a_statement_line_matches_the_line_again(desk, db):
+    fund, call, calder, *_ = setup_call(desk)
+    statement = (
+        "Date,Amount,Reference,Payer Name\n"
+        f"2024-03-18,50000.00,Wire CALL 1 {code(calder['investor_id'])},CPP NOMINEES\n"
+    )
+    rec = desk.ok(upload(desk, fund, statement), 201)
+    applied = desk.ok(desk.post(f"/reconciliations/{rec['id']}/apply"))
+    payment_id = applied["lines"][0]["payment_id"]
+
+    desk.ok(desk.post(f"/payments/{payment_id}/reverse"))
+    line = desk.ok(desk.get(f"/reconciliations/{rec['id']}"))["lines"][0]
+    assert (line["status"], line["payment_id"]) == ("matched", None)
+    assert desk.ok(desk.get(f"/capital-calls/{call['id']}"))["paid_amount"] == "0.00"
+    assert desk.trial_balance(db, fund).is_balanced

@@ -35,7 +35,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -627,10 +627,6 @@ def _equalization_interest_lines(db: Session, call: CapitalCall, fund: Fund) -> 
         if shares[c.id] > 0
     ]
     return lines
-
-
-def _half_up(value: Decimal, quantum: Decimal) -> Decimal:
-    return value.quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def cancel_call(db: Session, actor: Actor, call_id: uuid.UUID) -> CallDetailOut:
