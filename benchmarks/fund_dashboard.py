@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session
 
 from fundhouse.app import API_PREFIX, create_app
 from fundhouse.finance.allocation import allocate
-from fundhouse.funds import capital_accounts, performance, service
+from fundhouse.funds.accounts import capital_accounts, performance
 from fundhouse.funds.models import (
     CallAllocation,
     CallPurpose,
@@ -57,6 +57,7 @@ from fundhouse.funds.models import (
     Payment,
     WaterfallTier,
 )
+from fundhouse.funds.register import service
 from fundhouse.funds.schemas import FundCreate
 from fundhouse.identity import service as identity
 from fundhouse.ledger.chart import FundAccount as A

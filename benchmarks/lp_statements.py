@@ -30,7 +30,6 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from fundhouse.funds import distributions, fund_fees, imports, service, statements, valuations
 from fundhouse.funds.accounting_schemas import (
     CompanyCreate,
     DistributionCreate,
@@ -40,8 +39,14 @@ from fundhouse.funds.accounting_schemas import (
     InvestmentCreate,
     ValuationCreate,
 )
-from fundhouse.funds.imports import ImportKind
+from fundhouse.funds.distributions import service as distributions
+from fundhouse.funds.fees import service as fund_fees
+from fundhouse.funds.imports import service as imports
+from fundhouse.funds.imports.service import ImportKind
+from fundhouse.funds.investments import service as valuations
 from fundhouse.funds.models import DocumentFormat, Fund
+from fundhouse.funds.register import service
+from fundhouse.funds.reporting import statements
 from fundhouse.funds.schemas import FundCreate
 from fundhouse.identity import service as identity
 from fundhouse.identity.models import Organization

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from fundhouse.funds.demo import load_fund_demo
+from fundhouse.funds.demo.service import load_fund_demo
 from fundhouse.identity import service as identity
 from fundhouse.identity.models import Organization, User
 

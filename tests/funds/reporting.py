@@ -16,7 +16,6 @@ import httpx
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
-from fundhouse.funds import distributions, fund_fees, valuations
 from fundhouse.funds.accounting_schemas import (
     CompanyCreate,
     DistributionCreate,
@@ -27,6 +26,9 @@ from fundhouse.funds.accounting_schemas import (
     RealizationCreate,
     ValuationCreate,
 )
+from fundhouse.funds.distributions import service as distributions
+from fundhouse.funds.fees import service as fund_fees
+from fundhouse.funds.investments import service as valuations
 from fundhouse.funds.models import TransactionFee
 from fundhouse.platform.access import Actor, permissions_for
 from tests.funds.helpers import API, Desk

@@ -13,7 +13,7 @@ from datetime import date
 
 import pytest
 
-from fundhouse.funds import capital_accounts
+from fundhouse.funds.accounts import capital_accounts
 from fundhouse.funds.models import Fund
 from fundhouse.ledger import service as ledger
 from fundhouse.ledger.chart import FundAccount

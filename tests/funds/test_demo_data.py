@@ -12,8 +12,10 @@ from datetime import date
 from sqlalchemy import func, select
 
 from fundhouse.demo import NORTHWIND_PEOPLE, load_demo, members_by_role
-from fundhouse.funds import calls, capital_accounts, disbursements, performance
-from fundhouse.funds.demo import BENCHMARK_NAME, DEMO_END, GROWTH_FUND, demo_actor
+from fundhouse.funds.accounts import capital_accounts, performance
+from fundhouse.funds.calls import service as calls
+from fundhouse.funds.demo.service import BENCHMARK_NAME, DEMO_END, GROWTH_FUND, demo_actor
+from fundhouse.funds.fees import disbursements
 from fundhouse.funds.models import (
     CALLED_STATUSES,
     BenchmarkIndex,

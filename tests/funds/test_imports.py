@@ -12,7 +12,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from fundhouse.funds.imports import COLUMNS, ImportKind
+from fundhouse.funds.imports.service import COLUMNS, ImportKind
 from fundhouse.funds.models import CapitalCall, Commitment, Distribution, Investor, Payment
 from fundhouse.ledger.chart import FundAccount
 from fundhouse.ledger.models import JournalEntry
@@ -450,7 +450,7 @@ def test_amounts_stay_exact_decimals(desk):
 
 
 def test_a_refusal_half_way_through_undoes_the_rows_already_applied(desk, db, monkeypatch):
-    from fundhouse.funds import imports
+    from fundhouse.funds.imports import service as imports
     from fundhouse.platform.errors import Invalid
 
     fund = desk.fund()

@@ -9,8 +9,8 @@ from alembic import command
 from sqlalchemy import create_engine, inspect, select
 
 from fundhouse.funds import models as funds_models
-from fundhouse.funds import service
 from fundhouse.funds.models import Commitment
+from fundhouse.funds.register import service
 from fundhouse.funds.schemas import CommitmentCreate, FundCreate, InvestorCreate
 from fundhouse.identity.models import Organization, User
 from fundhouse.platform.access import Actor, permissions_for

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fundhouse.funds.reconciliation import name_similarity
+from fundhouse.funds.calls.reconciliation import name_similarity
 from tests.funds.helpers import D, problem_fields
 
 

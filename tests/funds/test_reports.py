@@ -9,8 +9,9 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from fundhouse.funds import performance, reports
+from fundhouse.funds.accounts import performance
 from fundhouse.funds.models import DocumentFormat, Fund
+from fundhouse.funds.reporting import reports
 from tests.factories import login
 from tests.funds.helpers import API, D, problem_fields
 from tests.funds.reporting import (

@@ -12,8 +12,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from fundhouse.funds import capital_accounts, performance, statements
+from fundhouse.funds.accounts import capital_accounts, performance
 from fundhouse.funds.models import Fund, Statement
+from fundhouse.funds.reporting import statements
 from fundhouse.platform.audit import AuditRecord
 from tests.factories import login
 from tests.funds.helpers import API, D, problem_fields

@@ -15,14 +15,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile, status
 from fastapi.responses import JSONResponse
 
-from fundhouse.funds import (
-    capital_accounts,
-    disbursements,
-    distributions,
-    fund_fees,
-    performance,
-    valuations,
-)
 from fundhouse.funds.accounting_schemas import (
     BenchmarkCreate,
     BenchmarkOut,
@@ -65,7 +57,13 @@ from fundhouse.funds.accounting_schemas import (
     ValuationCreate,
     ValuationOut,
 )
+from fundhouse.funds.accounts import capital_accounts, performance
+from fundhouse.funds.distributions import service as distributions
 from fundhouse.funds.export import csv_of
+from fundhouse.funds.fees import disbursements
+from fundhouse.funds.fees import service as fund_fees
+from fundhouse.funds.investments import service as valuations
+from fundhouse.funds.register.service import today
 from fundhouse.funds.router import (
     LIST,
     PDF,
@@ -77,7 +75,6 @@ from fundhouse.funds.router import (
     csv_response,
     pdf_response,
 )
-from fundhouse.funds.service import today
 from fundhouse.platform.access import Actor
 from fundhouse.platform.cache import Cache, get_cache
 from fundhouse.platform.deps import DbSession, requires

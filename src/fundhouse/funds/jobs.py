@@ -12,8 +12,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from fundhouse.funds import statements
 from fundhouse.funds.models import DocumentFormat
+from fundhouse.funds.reporting import statements
 from fundhouse.identity.models import Membership
 from fundhouse.platform.access import Actor, permissions_for
 from fundhouse.platform.errors import AppError

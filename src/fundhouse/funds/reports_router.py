@@ -14,10 +14,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 from fastapi.responses import JSONResponse
 
-from fundhouse.funds import imports, reports, statements
-from fundhouse.funds.imports import ImportKind, ImportResult
+from fundhouse.funds.imports import service as imports
+from fundhouse.funds.imports.service import ImportKind, ImportResult
 from fundhouse.funds.models import DocumentFormat
-from fundhouse.funds.statements import (
+from fundhouse.funds.reporting import reports, statements
+from fundhouse.funds.reporting.statements import (
     BatchStarted,
     Document,
     StatementBatchCreate,

@@ -12,8 +12,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 from fastapi.responses import JSONResponse
 
-from fundhouse.funds import calls, equalization, notices, portal, reconciliation, service
+from fundhouse.funds.calls import equalization, reconciliation
+from fundhouse.funds.calls import service as calls
 from fundhouse.funds.export import csv_of
+from fundhouse.funds.portal import service as portal
+from fundhouse.funds.register import service
+from fundhouse.funds.reporting import notices
 from fundhouse.funds.schemas import (
     CallCreate,
     CallDetailOut,

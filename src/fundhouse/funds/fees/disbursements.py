@@ -32,7 +32,7 @@ from fundhouse.funds.accounting_schemas import (
     PayableOut,
     PayablesOut,
 )
-from fundhouse.funds.capital_accounts import money_of
+from fundhouse.funds.accounts.capital_accounts import money_of
 from fundhouse.funds.export import csv_of
 from fundhouse.funds.models import (
     Disbursement,
@@ -46,7 +46,7 @@ from fundhouse.funds.models import (
     Fund,
     FundExpense,
 )
-from fundhouse.funds.service import get_fund_row, money, rows_or_page
+from fundhouse.funds.register.service import get_fund_row, money, rows_or_page
 from fundhouse.ledger import service as ledger
 from fundhouse.ledger.chart import FundAccount
 from fundhouse.platform import audit, events

@@ -34,14 +34,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from fundhouse.finance import fees
-from fundhouse.funds.calls import (
+from fundhouse.funds.calls.service import (
     call_detail_out,
     call_snapshot,
     earlier_commitments,
     get_call_row,
     next_call_number,
 )
-from fundhouse.funds.fund_fees import fee_basis_series, fee_terms
+from fundhouse.funds.fees.service import fee_basis_series, fee_terms
 from fundhouse.funds.models import (
     CALLED_STATUSES,
     CallAllocation,
@@ -57,8 +57,8 @@ from fundhouse.funds.models import (
     FeeRun,
     FeeRunStatus,
 )
+from fundhouse.funds.register.service import commitment_positions, get_fund_row, quantum_of
 from fundhouse.funds.schemas import CallDetailOut, EqualizationCreate
-from fundhouse.funds.service import commitment_positions, get_fund_row, quantum_of
 from fundhouse.platform import audit
 from fundhouse.platform.access import Actor, require
 from fundhouse.platform.errors import Conflict, NotFound

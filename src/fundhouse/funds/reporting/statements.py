@@ -41,7 +41,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
-from fundhouse.funds import capital_accounts, performance
+from fundhouse.funds.accounts import capital_accounts, performance
 from fundhouse.funds.export import csv_of
 from fundhouse.funds.models import (
     Close,
@@ -56,13 +56,13 @@ from fundhouse.funds.models import (
     StatementKind,
     StatementStatus,
 )
-from fundhouse.funds.notices import notice_styles
-from fundhouse.funds.service import (
+from fundhouse.funds.register.service import (
     get_fund_row,
     portal_investor_ids,
     quantum_of,
     rows_or_page,
 )
+from fundhouse.funds.reporting.notices import notice_styles
 from fundhouse.ledger.currencies import decimal_places, minor_units
 from fundhouse.platform import audit, jobs
 from fundhouse.platform.access import Actor, require

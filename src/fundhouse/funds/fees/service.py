@@ -60,9 +60,10 @@ from fundhouse.funds.accounting_schemas import (
     TransactionFeeCreate,
     TransactionFeeOut,
 )
-from fundhouse.funds.calls import cancel_call, get_call_row, next_call_number
-from fundhouse.funds.capital_accounts import money_of, nav_by_date
+from fundhouse.funds.accounts.capital_accounts import money_of, nav_by_date
+from fundhouse.funds.calls.service import cancel_call, get_call_row, next_call_number
 from fundhouse.funds.export import csv_of
+from fundhouse.funds.investments.service import invested_cost_series
 from fundhouse.funds.models import (
     CallAllocation,
     CallBasis,
@@ -85,7 +86,7 @@ from fundhouse.funds.models import (
     PortfolioCompany,
     TransactionFee,
 )
-from fundhouse.funds.service import (
+from fundhouse.funds.register.service import (
     commitment_positions,
     get_fund_row,
     money,
@@ -93,7 +94,6 @@ from fundhouse.funds.service import (
     rows_or_page,
     today,
 )
-from fundhouse.funds.valuations import invested_cost_series
 from fundhouse.ledger import service as ledger
 from fundhouse.ledger.chart import FundAccount
 from fundhouse.platform import audit, events

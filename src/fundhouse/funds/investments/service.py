@@ -50,7 +50,7 @@ from fundhouse.funds.accounting_schemas import (
     ValuationCreate,
     ValuationOut,
 )
-from fundhouse.funds.capital_accounts import (
+from fundhouse.funds.accounts.capital_accounts import (
     CAPITAL_BEFORE_CARRY,
     capital_of,
     fund_partners,
@@ -66,7 +66,7 @@ from fundhouse.funds.models import (
     PortfolioCompany,
     Valuation,
 )
-from fundhouse.funds.service import get_fund_row, money, quantum_of, rows_or_page, today
+from fundhouse.funds.register.service import get_fund_row, money, quantum_of, rows_or_page, today
 from fundhouse.ledger import service as ledger
 from fundhouse.ledger.chart import FundAccount
 from fundhouse.platform import audit, events

@@ -61,6 +61,15 @@ from fundhouse.funds.models import (
     Payment,
     PaymentMethod,
 )
+from fundhouse.funds.register.service import (
+    Position,
+    commitment_positions,
+    get_fund_row,
+    money,
+    quantum_of,
+    rows_or_page,
+    today,
+)
 from fundhouse.funds.schemas import (
     AllocationOut,
     CallCreate,
@@ -74,15 +83,6 @@ from fundhouse.funds.schemas import (
     PaymentFilters,
     PaymentOut,
     PaymentRecorded,
-)
-from fundhouse.funds.service import (
-    Position,
-    commitment_positions,
-    get_fund_row,
-    money,
-    quantum_of,
-    rows_or_page,
-    today,
 )
 from fundhouse.ledger import service as ledger
 from fundhouse.ledger.chart import FundAccount

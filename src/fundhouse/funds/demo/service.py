@@ -37,16 +37,6 @@ from functools import partial
 from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session
 
-from fundhouse.funds import (
-    calls,
-    disbursements,
-    distributions,
-    equalization,
-    fund_fees,
-    performance,
-    service,
-    valuations,
-)
 from fundhouse.funds.accounting_schemas import (
     BenchmarkCreate,
     CarryAccrualCreate,
@@ -61,6 +51,13 @@ from fundhouse.funds.accounting_schemas import (
     TransactionFeeCreate,
     ValuationCreate,
 )
+from fundhouse.funds.accounts import performance
+from fundhouse.funds.calls import equalization
+from fundhouse.funds.calls import service as calls
+from fundhouse.funds.distributions import service as distributions
+from fundhouse.funds.fees import disbursements
+from fundhouse.funds.fees import service as fund_fees
+from fundhouse.funds.investments import service as valuations
 from fundhouse.funds.models import (
     BenchmarkIndex,
     CallPurpose,
@@ -75,6 +72,7 @@ from fundhouse.funds.models import (
     PaymentMethod,
     WaterfallType,
 )
+from fundhouse.funds.register import service
 from fundhouse.funds.schemas import (
     CallCreate,
     CallDetailOut,

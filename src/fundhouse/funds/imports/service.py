@@ -59,7 +59,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fundhouse.funds import calls, service
+from fundhouse.funds.calls import service as calls
 from fundhouse.funds.export import csv_text
 from fundhouse.funds.models import (
     CallAllocation,
@@ -80,6 +80,7 @@ from fundhouse.funds.models import (
     PaymentMethod,
     WaterfallTier,
 )
+from fundhouse.funds.register import service
 from fundhouse.funds.schemas import CommitmentCreate, CommitmentUpdate, InvestorCreate
 from fundhouse.ledger import service as ledger
 from fundhouse.ledger.chart import FundAccount

@@ -54,7 +54,7 @@ from fundhouse.funds.accounting_schemas import (
     PmeOut,
     PortalPerformanceOut,
 )
-from fundhouse.funds.capital_accounts import (
+from fundhouse.funds.accounts.capital_accounts import (
     CAPITAL_CODES,
     EXACT,
     NET_ASSET_TYPES,
@@ -68,6 +68,7 @@ from fundhouse.funds.capital_accounts import (
     partner_investors,
 )
 from fundhouse.funds.export import csv_of
+from fundhouse.funds.investments.service import portfolio_flows
 from fundhouse.funds.models import (
     BenchmarkIndex,
     CallStatus,
@@ -79,8 +80,7 @@ from fundhouse.funds.models import (
     IndexLevel,
     Investor,
 )
-from fundhouse.funds.service import get_fund_row, portal_investor_ids, rows_or_page, today
-from fundhouse.funds.valuations import portfolio_flows
+from fundhouse.funds.register.service import get_fund_row, portal_investor_ids, rows_or_page, today
 from fundhouse.ledger.chart import FundAccount
 from fundhouse.ledger.models import Account, Book, JournalEntry, Posting
 from fundhouse.platform import audit

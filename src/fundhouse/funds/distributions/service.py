@@ -104,7 +104,7 @@ from fundhouse.funds.accounting_schemas import (
     PortalDistributionOut,
     TierOut,
 )
-from fundhouse.funds.capital_accounts import (
+from fundhouse.funds.accounts.capital_accounts import (
     book_balances,
     ledger_conditions,
     money_of,
@@ -112,6 +112,7 @@ from fundhouse.funds.capital_accounts import (
     net_totals,
 )
 from fundhouse.funds.export import csv_of
+from fundhouse.funds.investments.service import company_positions
 from fundhouse.funds.models import (
     CALLED_STATUSES,
     CallAllocation,
@@ -137,8 +138,7 @@ from fundhouse.funds.models import (
     WaterfallTier,
     WaterfallType,
 )
-from fundhouse.funds.notices import Notice, notice_date, notice_styles, notice_table
-from fundhouse.funds.service import (
+from fundhouse.funds.register.service import (
     commitment_positions,
     get_fund_row,
     money,
@@ -147,7 +147,7 @@ from fundhouse.funds.service import (
     rows_or_page,
     today,
 )
-from fundhouse.funds.valuations import company_positions
+from fundhouse.funds.reporting.notices import Notice, notice_date, notice_styles, notice_table
 from fundhouse.ledger import service as ledger
 from fundhouse.ledger.chart import FundAccount
 from fundhouse.ledger.currencies import minor_units

@@ -24,7 +24,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fundhouse.funds.calls import get_call_row, payment_reference
+from fundhouse.funds.calls.service import get_call_row, payment_reference
 from fundhouse.funds.models import (
     CALLED_STATUSES,
     CallPurpose,
@@ -34,7 +34,7 @@ from fundhouse.funds.models import (
     EqualizationItem,
     EqualizationKind,
 )
-from fundhouse.funds.service import commitment_positions, get_investor_row
+from fundhouse.funds.register.service import commitment_positions, get_investor_row
 from fundhouse.ledger.currencies import minor_units
 from fundhouse.platform.access import Actor, require
 from fundhouse.platform.errors import NotFound

@@ -36,7 +36,7 @@ from fundhouse.funds.accounting_schemas import (
 )
 from fundhouse.funds.export import csv_of
 from fundhouse.funds.models import Commitment, Fund, Investor
-from fundhouse.funds.service import get_fund_row, quantum_of, rows_or_page
+from fundhouse.funds.register.service import get_fund_row, quantum_of, rows_or_page
 from fundhouse.ledger import service as ledger
 from fundhouse.ledger.chart import FundAccount
 from fundhouse.ledger.currencies import minor_units

@@ -12,7 +12,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from fundhouse.funds.calls import (
+from fundhouse.funds.calls.service import (
     PAYMENT_CSV_COLUMNS,
     get_call_row,
     is_overdue,
@@ -27,7 +27,8 @@ from fundhouse.funds.models import (
     Commitment,
     Investor,
 )
-from fundhouse.funds.notices import Notice, render_notice
+from fundhouse.funds.register.service import commitments_out, portal_investor_ids, today
+from fundhouse.funds.reporting.notices import Notice, render_notice
 from fundhouse.funds.schemas import (
     CommitmentOut,
     PaymentFilters,
@@ -35,7 +36,6 @@ from fundhouse.funds.schemas import (
     PortalCallOut,
     PortalInvestorOut,
 )
-from fundhouse.funds.service import commitments_out, portal_investor_ids, today
 from fundhouse.platform.access import Actor, require
 from fundhouse.platform.errors import NotFound
 from fundhouse.platform.pagination import DEFAULT_LIMIT, Page

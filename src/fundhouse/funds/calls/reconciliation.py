@@ -35,7 +35,7 @@ from difflib import SequenceMatcher
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from fundhouse.funds.calls import OPEN_STATUSES, apply_payment, get_call_row
+from fundhouse.funds.calls.service import OPEN_STATUSES, apply_payment, get_call_row
 from fundhouse.funds.models import (
     BankReconciliation,
     BankReconciliationLine,
@@ -46,8 +46,8 @@ from fundhouse.funds.models import (
     PaymentMethod,
     ReconciliationStatus,
 )
+from fundhouse.funds.register.service import get_fund_row, money
 from fundhouse.funds.schemas import ReconciliationLineOut, ReconciliationOut
-from fundhouse.funds.service import get_fund_row, money
 from fundhouse.platform import audit
 from fundhouse.platform.access import Actor, require
 from fundhouse.platform.db import utcnow

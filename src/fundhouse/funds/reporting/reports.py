@@ -38,8 +38,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundhouse.finance import metrics
-from fundhouse.funds import performance, statements, valuations
 from fundhouse.funds.accounting_schemas import FundPerformanceOut
+from fundhouse.funds.accounts import performance
+from fundhouse.funds.investments import service as valuations
 from fundhouse.funds.models import (
     CALLED_STATUSES,
     CapitalCall,
@@ -49,8 +50,9 @@ from fundhouse.funds.models import (
     Fund,
     PortfolioCompany,
 )
-from fundhouse.funds.service import get_fund_row, quantum_of
-from fundhouse.funds.statements import (
+from fundhouse.funds.register.service import get_fund_row, quantum_of
+from fundhouse.funds.reporting import statements
+from fundhouse.funds.reporting.statements import (
     CONTENT_TYPES,
     EXCEL_MULTIPLE,
     EXCEL_RATE,
