@@ -58,7 +58,7 @@ from fundhouse.funds.models import (
     WaterfallTier,
 )
 from fundhouse.funds.register import service
-from fundhouse.funds.schemas import FundCreate
+from fundhouse.funds.register.schemas import FundCreate
 from fundhouse.identity import service as identity
 from fundhouse.ledger.chart import FundAccount as A
 from fundhouse.ledger.models import Account, Book, JournalEntry, Posting
@@ -467,14 +467,14 @@ def build(db: Session, actor: Actor) -> Fund:
 def serve_fund_routes(app: FastAPI) -> None:
     """Serve the funds and fund accounting routes before the web app's catch-all route, as
     the app factory does once it includes them (no-op then)."""
-    from fundhouse.funds.accounting_router import router as accounting
-    from fundhouse.funds.router import router as funds
+    from fundhouse.funds.routes import fund_routers
 
     iter_contexts = getattr(routing, "iter_route_contexts", None)
     routes = iter_contexts(app.routes) if iter_contexts else app.routes
     served = {getattr(route, "path", "") for route in routes}
-    for router, probe in ((funds, "/funds"), (accounting, "/funds/{fund_id}/dashboard")):
-        if API_PREFIX + probe in served:
+    for router in fund_routers():
+        paths = [getattr(route, "path", "") for route in router.routes]
+        if API_PREFIX + paths[0] in served:
             continue
         before = len(app.router.routes)
         app.include_router(router, prefix=API_PREFIX)

@@ -30,24 +30,18 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from fundhouse.funds.accounting_schemas import (
-    CompanyCreate,
-    DistributionCreate,
-    DistributionPay,
-    ExpenseCreate,
-    FeeRunCreate,
-    InvestmentCreate,
-    ValuationCreate,
-)
 from fundhouse.funds.distributions import service as distributions
+from fundhouse.funds.distributions.schemas import DistributionCreate, DistributionPay
 from fundhouse.funds.fees import service as fund_fees
+from fundhouse.funds.fees.schemas import ExpenseCreate, FeeRunCreate
 from fundhouse.funds.imports import service as imports
 from fundhouse.funds.imports.service import ImportKind
 from fundhouse.funds.investments import service as valuations
+from fundhouse.funds.investments.schemas import CompanyCreate, InvestmentCreate, ValuationCreate
 from fundhouse.funds.models import DocumentFormat, Fund
 from fundhouse.funds.register import service
+from fundhouse.funds.register.schemas import FundCreate
 from fundhouse.funds.reporting import statements
-from fundhouse.funds.schemas import FundCreate
 from fundhouse.identity import service as identity
 from fundhouse.identity.models import Organization
 from fundhouse.platform.access import Actor, permissions_for

@@ -25,9 +25,7 @@ API_PREFIX = "/api/v1"
 
 def api_routers() -> list[APIRouter]:
     """Every domain's router, in the order they appear in the API document."""
-    from fundhouse.funds.accounting_router import router as fund_accounting_router
-    from fundhouse.funds.reports_router import router as fund_reports_router
-    from fundhouse.funds.router import router as funds_router
+    from fundhouse.funds.routes import fund_routers
     from fundhouse.identity.router import router as identity_router
     from fundhouse.ledger.router import router as ledger_router
     from fundhouse.platform.audit_router import router as audit_router
@@ -39,9 +37,7 @@ def api_routers() -> list[APIRouter]:
         audit_router,
         jobs_router,
         ledger_router,
-        funds_router,
-        fund_accounting_router,
-        fund_reports_router,
+        *fund_routers(),
     ]
 
 

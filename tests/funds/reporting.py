@@ -16,19 +16,17 @@ import httpx
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
-from fundhouse.funds.accounting_schemas import (
+from fundhouse.funds.distributions import service as distributions
+from fundhouse.funds.distributions.schemas import DistributionCreate, DistributionPay
+from fundhouse.funds.fees import service as fund_fees
+from fundhouse.funds.fees.schemas import ExpenseCreate, FeeRunCreate
+from fundhouse.funds.investments import service as valuations
+from fundhouse.funds.investments.schemas import (
     CompanyCreate,
-    DistributionCreate,
-    DistributionPay,
-    ExpenseCreate,
-    FeeRunCreate,
     InvestmentCreate,
     RealizationCreate,
     ValuationCreate,
 )
-from fundhouse.funds.distributions import service as distributions
-from fundhouse.funds.fees import service as fund_fees
-from fundhouse.funds.investments import service as valuations
 from fundhouse.funds.models import TransactionFee
 from fundhouse.platform.access import Actor, permissions_for
 from tests.funds.helpers import API, Desk

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from fundhouse.funds.calls import service as calls
 from fundhouse.funds.models import CallAllocation, CallBasis, CallPurpose, CallStatus, CapitalCall
 from fundhouse.funds.register import service
-from fundhouse.funds.schemas import CommitmentCreate, FundCreate, InvestorCreate
+from fundhouse.funds.register.schemas import CommitmentCreate, FundCreate, InvestorCreate
 from fundhouse.identity.models import Organization, User
 from fundhouse.platform.access import Actor, permissions_for
 

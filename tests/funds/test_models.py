@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, inspect, select
 from fundhouse.funds import models as funds_models
 from fundhouse.funds.models import Commitment
 from fundhouse.funds.register import service
-from fundhouse.funds.schemas import CommitmentCreate, FundCreate, InvestorCreate
+from fundhouse.funds.register.schemas import CommitmentCreate, FundCreate, InvestorCreate
 from fundhouse.identity.models import Organization, User
 from fundhouse.platform.access import Actor, permissions_for
 from fundhouse.platform.db import Base

@@ -28,13 +28,12 @@ from sqlalchemy import ColumnElement, Integer, String, case, cast, func, or_, se
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from fundhouse.funds.accounting_schemas import (
+from fundhouse.funds.accounts.schemas import (
     AccountLineOut,
     CapitalAccountOut,
     CapitalReconciliationOut,
     NavOut,
 )
-from fundhouse.funds.export import csv_of
 from fundhouse.funds.models import Commitment, Fund, Investor
 from fundhouse.funds.register.service import get_fund_row, quantum_of, rows_or_page
 from fundhouse.ledger import service as ledger
@@ -44,6 +43,7 @@ from fundhouse.ledger.models import Account, AccountType, JournalEntry, Posting
 from fundhouse.ledger.service import posting_totals
 from fundhouse.platform.access import Actor, require
 from fundhouse.platform.errors import Invalid, NotFound
+from fundhouse.platform.export import csv_of
 from fundhouse.platform.pagination import DEFAULT_LIMIT, Page
 
 _ZERO = Decimal(0)

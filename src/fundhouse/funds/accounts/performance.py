@@ -39,21 +39,6 @@ from sqlalchemy.orm import Session
 
 from fundhouse.finance import metrics
 from fundhouse.finance.cashflows import IrrResult, solve_xirr, xirr_many
-from fundhouse.funds.accounting_schemas import (
-    BenchmarkCreate,
-    BenchmarkOut,
-    CapitalAccountOut,
-    DashboardOut,
-    FundPerformanceOut,
-    InvestorPerformanceOut,
-    JCurveOut,
-    JCurvePoint,
-    LastCallOut,
-    LastDistributionOut,
-    LevelsUploadedOut,
-    PmeOut,
-    PortalPerformanceOut,
-)
 from fundhouse.funds.accounts.capital_accounts import (
     CAPITAL_CODES,
     EXACT,
@@ -67,7 +52,20 @@ from fundhouse.funds.accounts.capital_accounts import (
     partner_capital,
     partner_investors,
 )
-from fundhouse.funds.export import csv_of
+from fundhouse.funds.accounts.schemas import (
+    BenchmarkCreate,
+    BenchmarkOut,
+    CapitalAccountOut,
+    DashboardOut,
+    FundPerformanceOut,
+    InvestorPerformanceOut,
+    JCurveOut,
+    JCurvePoint,
+    LastCallOut,
+    LastDistributionOut,
+    LevelsUploadedOut,
+    PmeOut,
+)
 from fundhouse.funds.investments.service import portfolio_flows
 from fundhouse.funds.models import (
     BenchmarkIndex,
@@ -80,6 +78,7 @@ from fundhouse.funds.models import (
     IndexLevel,
     Investor,
 )
+from fundhouse.funds.portal.schemas import PortalPerformanceOut
 from fundhouse.funds.register.service import get_fund_row, portal_investor_ids, rows_or_page, today
 from fundhouse.ledger.chart import FundAccount
 from fundhouse.ledger.models import Account, Book, JournalEntry, Posting
@@ -87,6 +86,7 @@ from fundhouse.platform import audit
 from fundhouse.platform.access import Actor, require
 from fundhouse.platform.cache import Cache
 from fundhouse.platform.errors import Conflict, FieldError, Invalid, NotFound
+from fundhouse.platform.export import csv_of
 from fundhouse.platform.pagination import DEFAULT_LIMIT, Page
 
 _ZERO = Decimal(0)

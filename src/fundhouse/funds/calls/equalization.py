@@ -34,6 +34,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from fundhouse.finance import fees
+from fundhouse.funds.calls.schemas import CallDetailOut, EqualizationCreate
 from fundhouse.funds.calls.service import (
     call_detail_out,
     call_snapshot,
@@ -58,7 +59,6 @@ from fundhouse.funds.models import (
     FeeRunStatus,
 )
 from fundhouse.funds.register.service import commitment_positions, get_fund_row, quantum_of
-from fundhouse.funds.schemas import CallDetailOut, EqualizationCreate
 from fundhouse.platform import audit
 from fundhouse.platform.access import Actor, require
 from fundhouse.platform.errors import Conflict, NotFound

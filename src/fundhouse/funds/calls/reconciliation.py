@@ -35,6 +35,7 @@ from difflib import SequenceMatcher
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from fundhouse.funds.calls.schemas import ReconciliationLineOut, ReconciliationOut
 from fundhouse.funds.calls.service import OPEN_STATUSES, apply_payment, get_call_row
 from fundhouse.funds.models import (
     BankReconciliation,
@@ -47,7 +48,6 @@ from fundhouse.funds.models import (
     ReconciliationStatus,
 )
 from fundhouse.funds.register.service import get_fund_row, money
-from fundhouse.funds.schemas import ReconciliationLineOut, ReconciliationOut
 from fundhouse.platform import audit
 from fundhouse.platform.access import Actor, require
 from fundhouse.platform.db import utcnow

@@ -42,7 +42,20 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from fundhouse.finance.allocation import allocate, allocate_capped
-from fundhouse.funds.export import csv_of
+from fundhouse.funds.calls.schemas import (
+    AllocationOut,
+    CallCreate,
+    CallDetailOut,
+    CallFilters,
+    CallOut,
+    CallPreviewLine,
+    CallPreviewOut,
+    EqualizationItemOut,
+    PaymentCreate,
+    PaymentFilters,
+    PaymentOut,
+    PaymentRecorded,
+)
 from fundhouse.funds.models import (
     BankReconciliationLine,
     CallAllocation,
@@ -70,26 +83,13 @@ from fundhouse.funds.register.service import (
     rows_or_page,
     today,
 )
-from fundhouse.funds.schemas import (
-    AllocationOut,
-    CallCreate,
-    CallDetailOut,
-    CallFilters,
-    CallOut,
-    CallPreviewLine,
-    CallPreviewOut,
-    EqualizationItemOut,
-    PaymentCreate,
-    PaymentFilters,
-    PaymentOut,
-    PaymentRecorded,
-)
 from fundhouse.ledger import service as ledger
 from fundhouse.ledger.chart import FundAccount
 from fundhouse.platform import audit, events
 from fundhouse.platform.access import Actor, require
 from fundhouse.platform.db import utcnow
 from fundhouse.platform.errors import Conflict, Invalid, NotFound
+from fundhouse.platform.export import csv_of
 from fundhouse.platform.pagination import DEFAULT_LIMIT, Page, parse_sort
 
 _ZERO = Decimal(0)

@@ -37,27 +37,37 @@ from functools import partial
 from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session
 
-from fundhouse.funds.accounting_schemas import (
-    BenchmarkCreate,
-    CarryAccrualCreate,
-    CompanyCreate,
-    DisbursementCreate,
-    DistributionCreate,
-    DistributionPay,
-    ExpenseCreate,
-    FeeRunCreate,
-    InvestmentCreate,
-    RealizationCreate,
-    TransactionFeeCreate,
-    ValuationCreate,
-)
 from fundhouse.funds.accounts import performance
+from fundhouse.funds.accounts.schemas import BenchmarkCreate
 from fundhouse.funds.calls import equalization
 from fundhouse.funds.calls import service as calls
+from fundhouse.funds.calls.schemas import (
+    CallCreate,
+    CallDetailOut,
+    EqualizationCreate,
+    PaymentCreate,
+)
 from fundhouse.funds.distributions import service as distributions
+from fundhouse.funds.distributions.schemas import (
+    CarryAccrualCreate,
+    DistributionCreate,
+    DistributionPay,
+)
 from fundhouse.funds.fees import disbursements
 from fundhouse.funds.fees import service as fund_fees
+from fundhouse.funds.fees.schemas import (
+    DisbursementCreate,
+    ExpenseCreate,
+    FeeRunCreate,
+    TransactionFeeCreate,
+)
 from fundhouse.funds.investments import service as valuations
+from fundhouse.funds.investments.schemas import (
+    CompanyCreate,
+    InvestmentCreate,
+    RealizationCreate,
+    ValuationCreate,
+)
 from fundhouse.funds.models import (
     BenchmarkIndex,
     CallPurpose,
@@ -73,15 +83,11 @@ from fundhouse.funds.models import (
     WaterfallType,
 )
 from fundhouse.funds.register import service
-from fundhouse.funds.schemas import (
-    CallCreate,
-    CallDetailOut,
+from fundhouse.funds.register.schemas import (
     CommitmentCreate,
-    EqualizationCreate,
     FundCreate,
     FundUpdate,
     InvestorCreate,
-    PaymentCreate,
 )
 from fundhouse.identity.models import Organization, User
 from fundhouse.platform.access import Actor, permissions_for, require

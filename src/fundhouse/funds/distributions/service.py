@@ -88,7 +88,14 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from fundhouse.finance import waterfall as wf
 from fundhouse.finance.allocation import allocate
-from fundhouse.funds.accounting_schemas import (
+from fundhouse.funds.accounts.capital_accounts import (
+    book_balances,
+    ledger_conditions,
+    money_of,
+    nav_of,
+    net_totals,
+)
+from fundhouse.funds.distributions.schemas import (
     CarryAccrualCreate,
     CarryAccrualLine,
     CarryAccrualOut,
@@ -101,17 +108,8 @@ from fundhouse.funds.accounting_schemas import (
     DistributionPartnerOut,
     DistributionPay,
     DistributionPreviewOut,
-    PortalDistributionOut,
     TierOut,
 )
-from fundhouse.funds.accounts.capital_accounts import (
-    book_balances,
-    ledger_conditions,
-    money_of,
-    nav_of,
-    net_totals,
-)
-from fundhouse.funds.export import csv_of
 from fundhouse.funds.investments.service import company_positions
 from fundhouse.funds.models import (
     CALLED_STATUSES,
@@ -138,6 +136,7 @@ from fundhouse.funds.models import (
     WaterfallTier,
     WaterfallType,
 )
+from fundhouse.funds.portal.schemas import PortalDistributionOut
 from fundhouse.funds.register.service import (
     commitment_positions,
     get_fund_row,
@@ -156,6 +155,7 @@ from fundhouse.platform import audit, events
 from fundhouse.platform.access import Actor, require
 from fundhouse.platform.db import utcnow
 from fundhouse.platform.errors import Conflict, Invalid, NotFound
+from fundhouse.platform.export import csv_of
 from fundhouse.platform.pagination import DEFAULT_LIMIT, Page, parse_sort
 
 _ZERO = Decimal(0)

@@ -25,15 +25,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fundhouse.funds.accounting_schemas import (
+from fundhouse.funds.accounts.capital_accounts import money_of
+from fundhouse.funds.fees.schemas import (
     DisbursementCreate,
     DisbursementFilters,
     DisbursementOut,
     PayableOut,
     PayablesOut,
 )
-from fundhouse.funds.accounts.capital_accounts import money_of
-from fundhouse.funds.export import csv_of
 from fundhouse.funds.models import (
     Disbursement,
     DisbursementKind,
@@ -52,6 +51,7 @@ from fundhouse.ledger.chart import FundAccount
 from fundhouse.platform import audit, events
 from fundhouse.platform.access import Actor, require
 from fundhouse.platform.errors import Conflict, Invalid, NotFound
+from fundhouse.platform.export import csv_of
 from fundhouse.platform.pagination import DEFAULT_LIMIT, Page
 
 _ZERO = Decimal(0)

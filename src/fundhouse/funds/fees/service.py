@@ -47,7 +47,9 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from fundhouse.finance import fees
 from fundhouse.finance.allocation import allocate
-from fundhouse.funds.accounting_schemas import (
+from fundhouse.funds.accounts.capital_accounts import money_of, nav_by_date
+from fundhouse.funds.calls.service import cancel_call, get_call_row, next_call_number
+from fundhouse.funds.fees.schemas import (
     ExpenseAllocationOut,
     ExpenseCreate,
     ExpenseDetailOut,
@@ -60,9 +62,6 @@ from fundhouse.funds.accounting_schemas import (
     TransactionFeeCreate,
     TransactionFeeOut,
 )
-from fundhouse.funds.accounts.capital_accounts import money_of, nav_by_date
-from fundhouse.funds.calls.service import cancel_call, get_call_row, next_call_number
-from fundhouse.funds.export import csv_of
 from fundhouse.funds.investments.service import invested_cost_series
 from fundhouse.funds.models import (
     CallAllocation,
@@ -99,6 +98,7 @@ from fundhouse.ledger.chart import FundAccount
 from fundhouse.platform import audit, events
 from fundhouse.platform.access import Actor, require
 from fundhouse.platform.errors import Conflict, FieldError, Invalid, NotFound
+from fundhouse.platform.export import csv_of
 from fundhouse.platform.pagination import DEFAULT_LIMIT, Page
 
 _ZERO = Decimal(0)

@@ -60,7 +60,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundhouse.funds.calls import service as calls
-from fundhouse.funds.export import csv_text
 from fundhouse.funds.models import (
     CallAllocation,
     CallBasis,
@@ -81,7 +80,7 @@ from fundhouse.funds.models import (
     WaterfallTier,
 )
 from fundhouse.funds.register import service
-from fundhouse.funds.schemas import CommitmentCreate, CommitmentUpdate, InvestorCreate
+from fundhouse.funds.register.schemas import CommitmentCreate, CommitmentUpdate, InvestorCreate
 from fundhouse.ledger import service as ledger
 from fundhouse.ledger.chart import FundAccount
 from fundhouse.ledger.currencies import decimal_places, minor_units
@@ -89,6 +88,7 @@ from fundhouse.platform import audit
 from fundhouse.platform.access import Actor, require
 from fundhouse.platform.db import utcnow
 from fundhouse.platform.errors import Conflict, FieldError, Invalid
+from fundhouse.platform.export import csv_text
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000

@@ -41,7 +41,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundhouse.finance.allocation import allocate
-from fundhouse.funds.accounting_schemas import (
+from fundhouse.funds.accounts.capital_accounts import (
+    CAPITAL_BEFORE_CARRY,
+    capital_of,
+    fund_partners,
+    money_of,
+    partner_capital,
+)
+from fundhouse.funds.investments.schemas import (
     CompanyCreate,
     CompanyOut,
     InvestmentCreate,
@@ -50,14 +57,6 @@ from fundhouse.funds.accounting_schemas import (
     ValuationCreate,
     ValuationOut,
 )
-from fundhouse.funds.accounts.capital_accounts import (
-    CAPITAL_BEFORE_CARRY,
-    capital_of,
-    fund_partners,
-    money_of,
-    partner_capital,
-)
-from fundhouse.funds.export import csv_of
 from fundhouse.funds.models import (
     CompanyStatus,
     Fund,
@@ -72,6 +71,7 @@ from fundhouse.ledger.chart import FundAccount
 from fundhouse.platform import audit, events
 from fundhouse.platform.access import Actor, require
 from fundhouse.platform.errors import Conflict, FieldError, Invalid, NotFound
+from fundhouse.platform.export import csv_of
 from fundhouse.platform.pagination import DEFAULT_LIMIT, Page
 
 _ZERO = Decimal(0)

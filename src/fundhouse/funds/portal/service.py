@@ -12,6 +12,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from fundhouse.funds.calls.schemas import PaymentFilters, PaymentOut
 from fundhouse.funds.calls.service import (
     PAYMENT_CSV_COLUMNS,
     get_call_row,
@@ -19,7 +20,6 @@ from fundhouse.funds.calls.service import (
     list_payments,
     payment_reference,
 )
-from fundhouse.funds.export import csv_of
 from fundhouse.funds.models import (
     CALLED_STATUSES,
     CallAllocation,
@@ -27,17 +27,13 @@ from fundhouse.funds.models import (
     Commitment,
     Investor,
 )
+from fundhouse.funds.portal.schemas import PortalCallOut, PortalInvestorOut
+from fundhouse.funds.register.schemas import CommitmentOut
 from fundhouse.funds.register.service import commitments_out, portal_investor_ids, today
 from fundhouse.funds.reporting.notices import Notice, render_notice
-from fundhouse.funds.schemas import (
-    CommitmentOut,
-    PaymentFilters,
-    PaymentOut,
-    PortalCallOut,
-    PortalInvestorOut,
-)
 from fundhouse.platform.access import Actor, require
 from fundhouse.platform.errors import NotFound
+from fundhouse.platform.export import csv_of
 from fundhouse.platform.pagination import DEFAULT_LIMIT, Page
 
 API_PREFIX = "/api/v1"

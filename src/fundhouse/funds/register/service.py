@@ -25,7 +25,6 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload
 
 from fundhouse.finance.allocation import allocate
-from fundhouse.funds.export import csv_of
 from fundhouse.funds.models import (
     CALLED_STATUSES,
     CallAllocation,
@@ -42,7 +41,7 @@ from fundhouse.funds.models import (
     Investor,
     InvestorUser,
 )
-from fundhouse.funds.schemas import (
+from fundhouse.funds.register.schemas import (
     CloseOut,
     CommitmentCreate,
     CommitmentFilters,
@@ -70,6 +69,7 @@ from fundhouse.platform import audit
 from fundhouse.platform.access import Actor, require
 from fundhouse.platform.crypto import derive_key
 from fundhouse.platform.errors import Conflict, FieldError, Invalid, NotFound
+from fundhouse.platform.export import csv_of
 from fundhouse.platform.pagination import DEFAULT_LIMIT, Page, paginate, parse_sort
 from fundhouse.settings import get_settings
 

@@ -38,8 +38,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundhouse.finance import metrics
-from fundhouse.funds.accounting_schemas import FundPerformanceOut
 from fundhouse.funds.accounts import performance
+from fundhouse.funds.accounts.schemas import FundPerformanceOut
 from fundhouse.funds.investments import service as valuations
 from fundhouse.funds.models import (
     CALLED_STATUSES,

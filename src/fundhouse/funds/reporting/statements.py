@@ -42,7 +42,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
 from fundhouse.funds.accounts import capital_accounts, performance
-from fundhouse.funds.export import csv_of
 from fundhouse.funds.models import (
     Close,
     Commitment,
@@ -68,12 +67,14 @@ from fundhouse.platform import audit, jobs
 from fundhouse.platform.access import Actor, require
 from fundhouse.platform.db import utcnow
 from fundhouse.platform.errors import Invalid, NotFound
+from fundhouse.platform.export import csv_of
+from fundhouse.platform.http import PDF_TYPE, XLSX_TYPE
 from fundhouse.platform.pagination import DEFAULT_LIMIT, Page, paginate, parse_sort
 from fundhouse.settings import get_settings
 
 _ZERO = Decimal(0)
-PDF_TYPE = "application/pdf"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 CONTENT_TYPES = {DocumentFormat.PDF: PDF_TYPE, DocumentFormat.XLSX: XLSX_TYPE}
 STATEMENT_FORMATS = (DocumentFormat.PDF, DocumentFormat.XLSX)
 INLINE_LIMIT = 1024 * 1024

@@ -1,0 +1,244 @@
+"""The API shapes of capital calls, payments, equalization of late closers, bank reconciliation."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+
+from pydantic import (
+    BaseModel,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
+
+from fundhouse.funds.common import Input, LongText, PositiveMoney, ShortText, SortParam
+from fundhouse.funds.models import (
+    CallBasis,
+    CallPurpose,
+    CallStatus,
+    EqualizationKind,
+    MatchStatus,
+    PaymentMethod,
+    ReconciliationStatus,
+)
+from fundhouse.platform.schemas import Money
+
+
+class CallFilters(BaseModel):
+    fund_id: uuid.UUID | None = None
+    investor_id: uuid.UUID | None = Field(
+        default=None, description="Only the calls with a share for this investor"
+    )
+    status: CallStatus | None = None
+    purpose: CallPurpose | None = None
+    overdue: bool | None = None
+    due_from: date | None = None
+    due_to: date | None = None
+    sort: SortParam = Field(
+        default=None, description="-call_date (default), due_date, number, created_at"
+    )
+
+
+class PaymentFilters(BaseModel):
+    fund_id: uuid.UUID | None = None
+    call_id: uuid.UUID | None = None
+    investor_id: uuid.UUID | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+    sort: SortParam = Field(default=None, description="-received_date (default), created_at")
+
+
+class CallCreate(Input):
+    purpose: CallPurpose
+    amount: PositiveMoney
+    basis: CallBasis = CallBasis.COMMITMENT
+    call_date: date
+    due_date: date
+    description: LongText | None = None
+
+    @field_validator("due_date")
+    @classmethod
+    def _due_after_call(cls, due_date: date, info: ValidationInfo) -> date:
+        call_date = info.data.get("call_date")
+        if call_date is not None and due_date < call_date:
+            raise ValueError("due_date must not be before call_date")
+        return due_date
+
+
+class EqualizationCreate(Input):
+    """The dates of the equalization call that catches up a subsequent close's LPs."""
+
+    call_date: date
+    due_date: date
+    description: LongText | None = None
+
+    @field_validator("due_date")
+    @classmethod
+    def _due_after_call(cls, due_date: date, info: ValidationInfo) -> date:
+        call_date = info.data.get("call_date")
+        if call_date is not None and due_date < call_date:
+            raise ValueError("due_date must not be before call_date")
+        return due_date
+
+
+class CallPreviewLine(BaseModel):
+    commitment_id: uuid.UUID
+    investor_id: uuid.UUID
+    investor_name: str
+    sequence: int
+    commitment: Money
+    unfunded_before: Money
+    amount: Money
+    unfunded_after: Money
+    capped: bool
+    """True when the LP is called for all of its unfunded commitment (the cap bound)."""
+
+
+class CallPreviewOut(BaseModel):
+    fund_id: uuid.UUID
+    currency: str
+    purpose: CallPurpose
+    basis: CallBasis
+    amount: Money
+    total_unfunded: Money
+    lines: list[CallPreviewLine]
+
+
+class AllocationOut(BaseModel):
+    id: uuid.UUID
+    commitment_id: uuid.UUID
+    investor_id: uuid.UUID
+    investor_name: str
+    sequence: int
+    amount: Money
+    equalization_interest: Money
+    amount_due: Money
+    paid_amount: Money
+    outstanding: Money
+    payment_reference: str
+
+
+class CallOut(BaseModel):
+    id: uuid.UUID
+    fund_id: uuid.UUID
+    fund_name: str
+    currency: str
+    number: int
+    purpose: CallPurpose
+    basis: CallBasis
+    amount: Money
+    amount_due: Money
+    paid_amount: Money
+    outstanding: Money
+    call_date: date
+    due_date: date
+    status: CallStatus
+    is_overdue: bool
+    description: str | None
+    created_by: uuid.UUID
+    approved_by: uuid.UUID | None
+    approved_at: datetime | None
+    issued_at: datetime | None
+    cancelled_at: datetime | None
+    paid_at: datetime | None
+    ledger_entry_id: uuid.UUID | None
+    created_at: datetime
+
+
+class EqualizationItemOut(BaseModel):
+    """One installment a late closer catches up in an equalization call, and its interest."""
+
+    commitment_id: uuid.UUID
+    investor_name: str
+    kind: EqualizationKind
+    source_call_id: uuid.UUID | None
+    source_fee_run_id: uuid.UUID | None
+    due_date: date
+    amount: Money
+    rate: Decimal
+    days: int
+    interest: Money
+
+
+class CallDetailOut(CallOut):
+    allocations: list[AllocationOut]
+    equalization: list[EqualizationItemOut] = Field(
+        default_factory=list,
+        description="For an equalization call: each fee installment and earlier call it "
+        "catches up per late closer, with its interest.",
+    )
+
+
+class PaymentCreate(Input):
+    investor_id: uuid.UUID
+    commitment_id: uuid.UUID | None = Field(
+        default=None,
+        description="Needed only when the investor has several commitments in the call.",
+    )
+    amount: PositiveMoney
+    received_date: date
+    reference: ShortText | None = None
+    method: PaymentMethod = PaymentMethod.WIRE
+
+
+class PaymentOut(BaseModel):
+    id: uuid.UUID
+    fund_id: uuid.UUID
+    call_id: uuid.UUID
+    call_number: int
+    call_allocation_id: uuid.UUID
+    investor_id: uuid.UUID
+    investor_name: str
+    currency: str
+    amount: Money
+    received_date: date
+    reference: str | None
+    method: PaymentMethod
+    ledger_entry_id: uuid.UUID | None
+    created_at: datetime
+
+
+class PaymentRecorded(PaymentOut):
+    """A payment just recorded, with where its call and allocation stand now."""
+
+    call_status: CallStatus
+    allocation_outstanding: Money
+
+
+class ReconciliationLineOut(BaseModel):
+    line_no: int
+    transaction_date: date
+    amount: Money
+    reference: str | None
+    payer_name: str | None
+    status: MatchStatus
+    match_reason: str | None
+    call_allocation_id: uuid.UUID | None
+    call_id: uuid.UUID | None
+    call_number: int | None
+    investor_id: uuid.UUID | None
+    investor_name: str | None
+    candidate_allocation_ids: list[uuid.UUID]
+    payment_id: uuid.UUID | None
+
+
+class ReconciliationOut(BaseModel):
+    id: uuid.UUID
+    fund_id: uuid.UUID
+    filename: str | None
+    status: ReconciliationStatus
+    matched: int
+    unmatched: int
+    ambiguous: int
+    applied: int
+    created_at: datetime
+    applied_at: datetime | None
+    lines: list[ReconciliationLineOut]
+
+
+class ReconciliationLineResolve(Input):
+    """Settle an ambiguous or unmatched line by naming the allocation it pays."""
+
+    call_allocation_id: uuid.UUID
