@@ -127,6 +127,60 @@ def timed(work: Callable[[], T], repeat: int) -> tuple[float, T]:
     return best, result
 
 
+def fastest(works: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
+    """Best CPU time of each piece of work over ``rounds`` rounds, the pieces taking turns in
+    each round, so that load on the machine weighs on all of them alike."""
+    best = dict.fromkeys(works, math.inf)
+    for work in works.values():
+        work()
+    for _ in range(rounds):
+        for name, work in works.items():
+            start = time.process_time()
+            work()
+            best[name] = min(best[name], time.process_time() - start)
+    return best
+
+
+def as_columns(flows: list[tuple[date, float]]) -> tuple[np.ndarray, np.ndarray]:
+    """A series as NumPy columns: ``datetime64[D]`` dates and float64 amounts."""
+    days = np.array([day for day, _ in flows], dtype="datetime64[D]")
+    return days, np.array([amount for _, amount in flows], dtype=np.float64)
+
+
+SINGLE_TARGET = 1.5
+BATCH_TARGET = 1.2
+
+
+def float_input(as_floats: list[list[tuple[date, float]]]) -> None:
+    """Float amounts, against pyxirr given the same series in its fastest form."""
+    singles = as_floats[:SINGLE_SUBSET]
+    pairs = [[(day, amount) for day, amount in flows] for flows in singles]
+    columns = [as_columns(flows) for flows in singles]
+    lists = [([d for d, _ in f], [a for _, a in f]) for f in singles]
+    times = fastest(
+        {
+            "pyxirr pairs": lambda: [pyxirr.xirr(f, silent=True) for f in pairs],
+            "pyxirr lists": lambda: [pyxirr.xirr(d, a, silent=True) for d, a in lists],
+            "pyxirr arrays": lambda: [pyxirr.xirr(d, a, silent=True) for d, a in columns],
+            "solve_xirr pairs": lambda: [solve_xirr(f) for f in pairs],
+            "solve_xirr arrays": lambda: [solve_xirr(d, a) for d, a in columns],
+            "xirr_many pairs": lambda: xirr_many(pairs),
+        },
+        rounds=3,
+    )
+    reference = min(times["pyxirr pairs"], times["pyxirr lists"], times["pyxirr arrays"])
+    n = len(singles)
+    print(f"Float amounts, {n:,} series; pyxirr in its fastest input form is the reference")
+    for name, seconds in times.items():
+        target = BATCH_TARGET if name.startswith("xirr_many") else SINGLE_TARGET
+        note = (
+            ""
+            if name.startswith("pyxirr")
+            else f"  {seconds / reference:5.2f}× (target ≤ {target}×)"
+        )
+        print(f"  {name:<40}{seconds:8.3f} s ({seconds / n * 1e6:6.1f} µs per series){note}")
+
+
 def line(label: str, seconds: float, note: str = "") -> None:
     per = seconds / SERIES * 1e6
     print(f"  {label:<40}{seconds:8.3f} s ({per:6.1f} µs per series){note}")
@@ -175,6 +229,8 @@ def main() -> None:
         f"{pyxirr_time / float_time:.2f}× (float); against solve_xirr per series: "
         f"{single_total / batch_time:.1f}×"
     )
+
+    float_input(as_floats)
 
     rates = batch.rates
     theirs = as_array(pyxirr_rates)

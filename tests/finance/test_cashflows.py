@@ -366,3 +366,101 @@ def test_xirr_many_agrees_with_xirr_series_by_series(
         assert result.reason == single.reason
         if single.rate is not None:
             assert result.rate == pytest.approx(single.rate, rel=1e-10, abs=1e-12)
+
+
+# --------------------------------------------------------------------------- NumPy and float input
+
+
+def as_arrays(flows: list[tuple[date, object]]) -> tuple[np.ndarray, np.ndarray]:
+    days = np.array([d for d, _ in flows], dtype="datetime64[D]")
+    return days, np.array([float(a) for _, a in flows])  # type: ignore[arg-type]
+
+
+def test_numpy_columns_give_the_excel_example() -> None:
+    days, amounts = as_arrays(EXCEL_FLOWS)
+    assert xirr(days, amounts) == pytest.approx(0.373362535, abs=1e-8)
+    assert xnpv(0.09, days, amounts) == pytest.approx(xnpv(0.09, EXCEL_FLOWS), rel=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("amounts", "reason"),
+    [
+        ([100.0, 50.0], "no sign change: every cash flow is positive or zero"),
+        ([-100.0, 0.0, -50.0], "no sign change: every cash flow is negative or zero"),
+        ([0.0, 0.0], "no sign change: every cash flow is zero"),
+        (
+            [-100.0, 100.0, -100.0],
+            "no rate makes the net present value zero (the flows change sign 2 times)",
+        ),
+    ],
+)
+def test_float_and_numpy_input_give_the_same_reasons(amounts: list[float], reason: str) -> None:
+    """shared/CONVENTIONS.md, "Cash flows and returns": a clear "no solution" result, whatever
+    the form of the input."""
+    dates = years_apart(2021, 2022, 2023)[: len(amounts)]
+    days = np.array(dates, dtype="datetime64[D]")
+    assert solve_xirr(dates, amounts) == IrrResult(None, reason)
+    assert solve_xirr(days, np.array(amounts)) == IrrResult(None, reason)
+    assert solve_xirr(list(zip(dates, amounts, strict=True))) == IrrResult(None, reason)
+
+
+def test_same_day_floats_are_added_exactly_on_the_fast_path() -> None:
+    """shared/CONVENTIONS.md: same-day flows are added before anything else, exactly: the sum
+    of the floats given, rounded once (math.fsum), as Fractions would give it."""
+    day = date(2021, 1, 1)
+    parts = [1e16, 1.0, -1e16, -100.0]  # left to right in float: 1e16 + 1 is 1e16, so -100
+    flows = [(day, a) for a in parts] + [(date(2022, 1, 1), 109.0)]
+    days, amounts = as_arrays(flows)
+    expected = 109.0 / 99.0 - 1.0
+    assert xirr(flows) == pytest.approx(expected, rel=1e-12)
+    assert xirr(days, amounts) == pytest.approx(expected, rel=1e-12)
+    assert xirr_many([flows])[0].rate == pytest.approx(expected, rel=1e-12)
+
+
+def test_the_rate_from_the_fast_path_is_a_verified_root() -> None:
+    """shared/CONVENTIONS.md: never a number that is not a root."""
+    days, amounts = as_arrays(EXCEL_FLOWS)
+    rate = xirr(days, amounts)
+    assert rate is not None
+    assert is_root(rate, EXCEL_FLOWS)  # type: ignore[arg-type]
+    assert rate == pytest.approx(xirr(EXCEL_FLOWS), rel=1e-13)
+
+
+def test_the_fast_path_keeps_rates_beyond_float_range_as_no_solution() -> None:
+    days = np.array(["2020-01-01", "2020-01-02"], dtype="datetime64[D]")
+    result = solve_xirr(days, np.array([-1.0, 1e8]))
+    assert result == IrrResult(None, "the rate is too large to represent (more than 1e308)")
+
+
+@pytest.mark.parametrize(
+    ("dates", "amounts", "message"),
+    [
+        (np.array(["2021-01-01", "NaT"], dtype="datetime64[D]"), [-1.0, 2.0], "expected a date"),
+        (EXCEL_DATES[:2], np.array([True, False]), "amount must be a Decimal, int or float"),
+        (EXCEL_DATES[:2], [-1.0, math.inf], "amount must be finite"),
+        (EXCEL_DATES[:2], np.array([-1.0, math.nan]), "amount must be finite"),
+        (EXCEL_DATES[:2], [-1.0, True], "amount must be a Decimal, int or float"),
+        (["2021-01-01", "2021-02-01"], [-1.0, 2.0], "expected a date"),
+    ],
+)
+def test_float_and_numpy_input_is_checked_like_any_other(
+    dates: object, amounts: object, message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        solve_xirr(dates, amounts)  # type: ignore[call-overload]
+
+
+@settings(max_examples=100, deadline=None)
+@given(any_flows())
+def test_float_columns_and_decimal_pairs_give_the_same_answer(
+    flows: list[tuple[date, Decimal]],
+) -> None:
+    """Cents are exact in Decimal and close in float: the answers agree, reasons included,
+    except where same-day cents net to zero in Decimal but not in binary."""
+    days, amounts = as_arrays(flows)
+    exact, fast = solve_xirr(flows), solve_xirr(days, amounts)
+    if len(set(days.tolist())) < len(days):
+        return
+    assert fast.reason == exact.reason
+    if exact.rate is not None:
+        assert fast.rate == pytest.approx(exact.rate, rel=1e-9, abs=1e-12)

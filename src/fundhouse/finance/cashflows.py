@@ -134,9 +134,10 @@ class IrrBatch:
 
 @dataclass(frozen=True, slots=True)
 class _Flows:
-    """Flows of one series, same-day amounts added exactly, in date order."""
+    """Flows of one series, same-day amounts added exactly, in date order: ``days`` counted
+    from the earliest date, ``epoch_day`` (days since 1970-01-01)."""
 
-    origin: date
+    epoch_day: int
     days: NDArray[np.int64]
     amounts: NDArray[np.float64]
 
@@ -168,6 +169,8 @@ def _pairs(
     """Validate either form of input and return (date, amount) pairs."""
     if isinstance(flows, str | bytes):
         raise ValueError("flows must be (date, amount) pairs or dates with amounts, not text")
+    if isinstance(flows, np.ndarray) and flows.dtype.kind == "M":
+        flows = flows.astype("datetime64[D]").tolist()
     if amounts is None:
         items: Iterable[object] = flows.items() if isinstance(flows, Mapping) else flows
         pairs: list[tuple[date, Amount]] = []
@@ -201,10 +204,111 @@ def _aggregate(pairs: Sequence[tuple[date, Amount]]) -> _Flows:
     ordinals = sorted(by_day)
     origin = ordinals[0]
     return _Flows(
-        origin=date.fromordinal(origin),
+        epoch_day=origin - _EPOCH_ORDINAL,
         days=np.array([o - origin for o in ordinals], dtype=np.int64),
         amounts=np.array([_exact_sum(by_day[o]) for o in ordinals], dtype=np.float64),
     )
+
+
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_FIRST_ORDINAL = date.min.toordinal()
+_LAST_ORDINAL = date.max.toordinal()
+_DAY = np.dtype("datetime64[D]")
+
+_BINARY_FLOATS = frozenset({float, np.float64, np.float32})
+_PLAIN_NUMBERS = _BINARY_FLOATS | {int, np.int64, np.int32}
+"""Amount types converted without a per-flow check: ``bool`` and ``Decimal`` are not among
+them (a bool is refused; Decimals take the exact path)."""
+
+
+def _plain_columns(
+    flows: object, amounts: object
+) -> tuple[NDArray[np.int64], NDArray[np.float64], bool] | None:
+    """Date ordinals and float amounts of input that needs no check flow by flow, and whether
+    the floats are the amounts exactly (every amount a binary float).
+
+    That input is dates (or a ``datetime64`` array) with ``float`` or ``int`` amounts (or a
+    numeric array), as pairs, a mapping or two columns. The checks run once per column: types
+    as a set, finiteness on the sum (a finite sum has no infinity or NaN in it). Anything else,
+    ``Decimal`` money included, gives None and takes :func:`_pairs`, which also names any fault.
+    """
+    dates: object
+    values: object
+    try:
+        if amounts is None:
+            if isinstance(flows, Mapping):
+                dates, values = list(flows.keys()), list(flows.values())
+            elif isinstance(flows, list | tuple) and set(map(type, flows)) <= {tuple, list}:
+                dates, values = zip(*flows, strict=True) if flows else ((), ())
+            else:
+                return None
+        else:
+            dates, values = flows, amounts
+        if isinstance(values, np.ndarray):
+            if values.ndim != 1 or values.dtype.kind not in "fiu":
+                return None
+            exact = values.dtype.kind == "f"
+            floats = values if values.dtype == np.float64 else values.astype(np.float64)
+        elif isinstance(values, list | tuple):
+            kinds = set(map(type, values))
+            if not kinds <= _PLAIN_NUMBERS:
+                return None
+            exact = kinds <= _BINARY_FLOATS
+            floats = np.array(values, dtype=np.float64)
+        else:
+            return None
+        if isinstance(dates, np.ndarray):
+            if dates.ndim != 1 or dates.dtype.kind != "M":
+                return None
+            days = dates if dates.dtype == _DAY else dates.astype(_DAY)
+            ordinals = days.view(np.int64) + _EPOCH_ORDINAL
+        elif isinstance(dates, list | tuple):
+            ordinals = np.fromiter(map(date.toordinal, dates), np.int64, len(dates))  # type: ignore[arg-type]
+        else:
+            return None
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if ordinals.size != floats.size or not math.isfinite(np.add.reduce(floats)):
+        return None
+    return ordinals, floats, exact
+
+
+def _aggregate_plain(
+    ordinals: NDArray[np.int64], floats: NDArray[np.float64], exact: bool
+) -> _Flows | None:
+    """:func:`_aggregate` for converted columns. Same-day binary floats are added by
+    ``math.fsum``, which rounds their exact sum once, as the exact path does; None when
+    same-day amounts include integers, which only the exact path adds without loss."""
+    order = ordinals.argsort(kind="stable")
+    ordinals, floats = ordinals[order], floats[order]
+    if not _FIRST_ORDINAL <= ordinals[0] <= ordinals[-1] <= _LAST_ORDINAL:
+        return None  # NaT, or beyond the years 1 to 9999
+    same_day = ordinals[1:] == ordinals[:-1]
+    if np.logical_or.reduce(same_day):
+        if not exact:
+            return None
+        starts = np.flatnonzero(np.r_[True, ~same_day])
+        sizes = np.diff(np.r_[starts, ordinals.size])
+        sums = np.add.reduceat(floats, starts)
+        for g in np.flatnonzero(sizes > 1):
+            sums[g] = math.fsum(floats[starts[g] : starts[g] + sizes[g]].tolist())
+        ordinals, floats = ordinals[starts], sums
+    origin = int(ordinals[0])
+    return _Flows(epoch_day=origin - _EPOCH_ORDINAL, days=ordinals - origin, amounts=floats)
+
+
+def _series(
+    flows: Iterable[tuple[date, Amount]] | Mapping[date, Amount] | Iterable[date],
+    amounts: Iterable[Amount] | None,
+) -> _Flows | None:
+    """One validated series with same-day flows added exactly; None when it has no flows."""
+    plain = _plain_columns(flows, amounts)
+    if plain is not None and plain[0].size:
+        series = _aggregate_plain(*plain)
+        if series is not None:
+            return series
+    pairs = _pairs(flows, amounts)
+    return _aggregate(pairs) if pairs else None
 
 
 def _check_guess(guess: float) -> float:
@@ -245,28 +349,15 @@ def xnpv(
         raise ValueError(f"rate must be a finite number, not {rate!r}")
     if rate <= -1.0:
         raise ValueError(f"rate must be above -100%, not {rate!r}")
-    pairs = _pairs(flows, amounts)
-    if not pairs:
+    series = _series(flows, amounts)
+    if series is None:
         return 0.0
-    series = _aggregate(pairs)
     years = series.days / DAYS_PER_YEAR
     discount = np.exp(-math.log1p(float(rate)) * years)
     return math.fsum((series.amounts * discount).tolist())
 
 
 # --------------------------------------------------------------------------- XIRR
-
-
-def _nonzero(series: _Flows) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Years from the first non-zero flow, and the non-zero amounts."""
-    keep = series.amounts != 0.0
-    days = series.days[keep]
-    return (days - days[0]) / DAYS_PER_YEAR, series.amounts[keep]
-
-
-def _sign_changes(amounts: NDArray[np.float64]) -> int:
-    signs = np.sign(amounts[amounts != 0.0])
-    return int(np.count_nonzero(signs[1:] != signs[:-1]))
 
 
 _NO_SIGN_CHANGE = {
@@ -300,6 +391,10 @@ def _rate_from_x(x: float) -> IrrResult:
     return IrrResult(rate)
 
 
+_quiet_float_errors = np.errstate(divide="ignore", invalid="ignore", over="ignore")
+"""Division by a zero slope or overflow gives inf or NaN, which the iterations test for."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Rows:
     """Series as rows of a matrix padded with zero amounts: the non-zero flows of each row in
@@ -310,6 +405,9 @@ class _Rows:
     t_max: NDArray[np.float64]
     sign_last: NDArray[np.float64]
     changes: NDArray[np.int64]
+    weights: NDArray[np.float64]
+    """Per row, the amounts a, −a·t and |a|: one matrix product with the discount factors gives
+    NPV, its slope in x and Σ|terms| together."""
 
     @classmethod
     def of(cls, years: NDArray[np.float64], amounts: NDArray[np.float64]) -> _Rows:
@@ -323,6 +421,7 @@ class _Rows:
             t_max=years.max(axis=1),
             sign_last=signs[np.arange(len(signs)), last],
             changes=changes.astype(np.int64),
+            weights=np.stack((amounts, -amounts * years, np.abs(amounts)), axis=1),
         )
 
     def evaluate(
@@ -333,14 +432,18 @@ class _Rows:
         All three are scaled by one positive factor per row, which keeps every exponent ≤ 0 so
         nothing overflows, and changes neither signs nor the Newton step NPV / slope.
         """
-        shift = np.where(x >= 0.0, 0.0, -x * self.t_max[rows])
-        years = self.years[rows]
-        terms = self.amounts[rows] * np.exp(-x[:, None] * years - shift[:, None])
-        npv = terms.sum(axis=1)
-        slope = -np.einsum("ij,ij->i", terms, years)
-        return npv, slope, np.abs(terms).sum(axis=1)
+        every = rows.size == self.t_max.size
+        years = self.years if every else self.years[rows]
+        weights = self.weights if every else self.weights[rows]
+        exponent = years * -x[:, None]
+        negative = x < 0.0
+        if negative.any():
+            exponent += np.where(negative, x * self.t_max[rows], 0.0)[:, None]
+        sums = np.einsum("ikj,ij->ki", weights, np.exp(exponent, out=exponent))
+        return sums[0], sums[1], sums[2]
 
 
+@_quiet_float_errors
 def _polish(table: _Rows, rows: NDArray[np.intp], x: NDArray[np.float64]) -> NDArray[np.float64]:
     """Refine candidate roots with Newton steps in x; NaN where a candidate is not a root.
 
@@ -359,8 +462,7 @@ def _polish(table: _Rows, rows: NDArray[np.intp], x: NDArray[np.float64]) -> NDA
         better = residual < best_residual[active]
         best[active[better]] = current[active[better]]
         best_residual[active[better]] = residual[better]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            step = npv / slope
+        step = npv / slope
         moved = current[active] - step
         stop = (
             (residual > best_residual[active])
@@ -388,6 +490,7 @@ def _first_estimate(table: _Rows, rows: NDArray[np.intp]) -> NDArray[np.float64]
     return np.where(np.isfinite(estimate), estimate, 0.0)
 
 
+@_quiet_float_errors
 def _bracketed(table: _Rows, rows: NDArray[np.intp]) -> NDArray[np.float64]:
     """ln(1 + IRR) for rows whose amounts change sign exactly once.
 
@@ -422,8 +525,7 @@ def _bracketed(table: _Rows, rows: NDArray[np.intp]) -> NDArray[np.float64]:
         g = sign * npv
         lo = np.where(g > 0.0, x, lo)
         hi = np.where(g < 0.0, x, hi)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            newton = x - npv / slope
+        newton = x - npv / slope
         use_bisection = (
             ~np.isfinite(newton)
             | (newton <= lo)
@@ -443,6 +545,7 @@ def _bracketed(table: _Rows, rows: NDArray[np.intp]) -> NDArray[np.float64]:
     return result
 
 
+@_quiet_float_errors
 def _newton_from_guess(table: _Rows, rows: NDArray[np.intp], guess: float) -> NDArray[np.float64]:
     """Excel's iteration: Newton's method on NPV(rate) from the guess, at most 100 steps
     (Microsoft, XIRR documentation), then polished in x. NaN where it fails or does not end
@@ -456,9 +559,8 @@ def _newton_from_guess(table: _Rows, rows: NDArray[np.intp], guess: float) -> ND
             break
         current = rate[active]
         npv, slope, _ = table.evaluate(rows[active], np.log1p(current))
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            step = npv * (1.0 + current) / slope
-            moved = current - step
+        step = npv * (1.0 + current) / slope
+        moved = current - step
         failed = ~np.isfinite(moved) | (moved <= -1.0)
         done = ~failed & (np.abs(step) <= 1e-12 * np.maximum(1.0, np.abs(current)))
         rate[active] = np.where(failed, np.nan, moved)
@@ -553,6 +655,36 @@ def _result(x: float, changes: int) -> IrrResult:
     return IrrResult(None, _no_root_reason(changes)) if math.isnan(x) else _rate_from_x(x)
 
 
+def _polish_one(years: NDArray[np.float64], amounts: NDArray[np.float64], x: float) -> float:
+    """:func:`_polish` for one series, a candidate at a time: Newton steps in x from the
+    candidate, keeping the point of smallest |NPV| / Σ|terms|; NaN unless that is ≤ 1e-9.
+
+    Each step costs one exponential and one matrix product (NPV, its slope and Σ|terms| at
+    once), each scaled so that no exponent is positive.
+    """
+    weights = np.empty((3, amounts.size))
+    weights[0] = amounts
+    np.multiply(amounts, -years, out=weights[1])
+    np.abs(amounts, out=weights[2])
+    t_max = float(years[-1])
+    best, best_residual = math.nan, math.inf
+    for _ in range(_MAX_POLISH_STEPS):
+        exponent = np.multiply(years if x >= 0.0 else years - t_max, -x)
+        npv, slope, magnitude = weights.dot(np.exp(exponent, out=exponent)).tolist()
+        residual = abs(npv) / magnitude if magnitude > 0.0 else math.inf
+        if residual > best_residual:
+            break
+        best, best_residual = x, residual
+        if npv == 0.0 or slope == 0.0:
+            break
+        step = npv / slope
+        moved = x - step
+        if not math.isfinite(moved) or abs(step) <= _X_TOLERANCE * max(1.0, abs(moved)):
+            break
+        x = moved
+    return best if best_residual <= _RESIDUAL_TOLERANCE else math.nan
+
+
 def _solve(series: _Flows, guess: float) -> IrrResult:
     """XIRR of one aggregated series.
 
@@ -561,18 +693,22 @@ def _solve(series: _Flows, guess: float) -> IrrResult:
     bracketed solver cannot miss it. Flows with several sign changes take exactly the path of
     :func:`xirr_many`, so the two always pick the same one of several IRRs.
     """
-    changes = _sign_changes(series.amounts)
+    keep = series.amounts != 0.0
+    amounts = series.amounts[keep]
+    is_negative = amounts < 0.0
+    changes = int(np.add.reduce(is_negative[1:] != is_negative[:-1]))
     if changes == 0:
         return IrrResult(None, _no_sign_change_reason(series.amounts))
-    years, amounts = _nonzero(series)
-    table = _Rows.of(years[None, :], amounts[None, :])
+    days = series.days[keep]
+    years = (days - days[0]) / DAYS_PER_YEAR
     if changes == 1:
-        dates = np.datetime64(series.origin, "D") + series.days
-        candidate = pyxirr.xirr(dates, series.amounts, guess=guess, silent=True)
+        dates = (days + series.epoch_day).view("datetime64[D]")
+        candidate = pyxirr.xirr(dates, amounts, guess=guess, silent=True)
         if candidate is not None and math.isfinite(candidate) and candidate > -1.0:
-            x = float(_polish(table, np.zeros(1, np.intp), np.array([math.log1p(candidate)]))[0])
+            x = _polish_one(years, amounts, math.log1p(candidate))
             if not math.isnan(x):
                 return _rate_from_x(x)
+    table = _Rows.of(years[None, :], amounts[None, :])
     return _result(float(_solve_rows(table, guess)[0]), changes)
 
 
@@ -611,10 +747,10 @@ def solve_xirr(
     malformed input.
     """
     start = _check_guess(guess)
-    pairs = _pairs(flows, amounts)
-    if not pairs:
+    series = _series(flows, amounts)
+    if series is None:
         return IrrResult(None, "no cash flows")
-    return _solve(_aggregate(pairs), start)
+    return _solve(series, start)
 
 
 @overload
