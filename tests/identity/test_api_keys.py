@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from fundhouse.identity import security
 from fundhouse.identity.models import ApiKey
+from fundhouse.platform.access import permissions_for
 from fundhouse.platform.audit import AuditRecord
 from fundhouse.platform.db import utcnow
 from tests.factories import API, DEFAULT_PASSWORD, login, make_org, make_user
@@ -79,6 +80,21 @@ def test_a_key_cannot_change_credentials(client, db):
     )
     assert response.status_code == 403
     assert client.post(f"{API}/me/mfa/enroll", headers={"X-API-Key": key}).status_code == 403
+
+
+def test_a_key_cannot_change_its_owners_profile(client, db):
+    admin = make_user(db, make_org(db))
+    key = _create_key(client, login(client, admin), sorted(permissions_for("admin")))["key"]
+
+    response = client.patch(
+        f"{API}/me", json={"full_name": "Renamed by a script"}, headers={"X-API-Key": key}
+    )
+
+    assert response.status_code == 403
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"] == "An API key cannot change its owner's profile."
+    db.refresh(admin)
+    assert admin.full_name != "Renamed by a script"
 
 
 def test_scopes_are_limited_to_what_the_creator_holds(client, db):

@@ -60,6 +60,7 @@ from fundhouse.platform.errors import (
     NotFound,
     Unauthorized,
 )
+from fundhouse.platform.jobs import JobContext, JobError
 from fundhouse.platform.pagination import Page, paginate, parse_sort
 from fundhouse.settings import get_settings
 
@@ -170,10 +171,13 @@ def _system_context(org_id: uuid.UUID | None) -> audit.Context:
     return audit.Context(org_id=org_id, label="system", via="system")
 
 
-def _require_interactive(actor: Actor) -> None:
-    """Credentials (password, MFA, sessions) are changed by their owner, never by a key."""
+def _require_interactive(
+    actor: Actor, refusal: str = "An API key cannot change sign-in credentials or sessions."
+) -> None:
+    """The account itself (profile, password, MFA, sessions) is changed by its owner, never
+    by a key: a key is scoped to the organization's data, and no scope reaches its owner."""
     if actor.via == "api_key":
-        raise Forbidden("An API key cannot change sign-in credentials or sessions.")
+        raise Forbidden(refusal)
 
 
 def _active_memberships(db: Session, user_id: uuid.UUID) -> list[Membership]:
@@ -733,6 +737,38 @@ def authenticate_api_key(db: Session, client: ClientInfo, key: str) -> Authentic
     return AuthenticatedMember(user, membership, api_key)
 
 
+def actor_for_job(ctx: JobContext) -> Actor:
+    """Whom a background job acts as: the user who started it, in the job's organization,
+    with the rights of their role now, cut down to the rights the job was started with (an
+    API key's scopes). A user removed or deactivated meanwhile, or a key revoked or expired
+    meanwhile, cannot have work done in their name."""
+    member = None
+    if ctx.org_id is not None and ctx.created_by is not None:
+        member = _member(ctx.db, ctx.created_by, ctx.org_id)
+    if member is None or not member[0].is_active or not member[1].is_active:
+        raise JobError("The user who started this job is no longer a member of the organization.")
+    user, membership = member
+    permissions = ctx.allowed(permissions_for(membership.role))
+    if ctx.api_key_id is not None:
+        api_key = ctx.db.get(ApiKey, ctx.api_key_id)
+        if (
+            api_key is None
+            or api_key.revoked_at is not None
+            or (api_key.expires_at is not None and api_key.expires_at <= utcnow())
+        ):
+            raise JobError("The API key that started this job was revoked or has expired.")
+        permissions &= frozenset(api_key.scopes)
+    return Actor(
+        user_id=user.id,
+        org_id=membership.org_id,
+        role=membership.role,
+        permissions=permissions,
+        via="job",
+        api_key_id=ctx.api_key_id,
+        email=user.email,
+    )
+
+
 # The current user ---------------------------------------------------------------------------
 
 
@@ -744,6 +780,7 @@ def get_me(db: Session, actor: Actor) -> MeOut:
 
 
 def update_me(db: Session, actor: Actor, full_name: str) -> MeOut:
+    _require_interactive(actor, "An API key cannot change its owner's profile.")
     user = db.get_one(User, actor.user_id)
     before = {"full_name": user.full_name}
     user.full_name = full_name

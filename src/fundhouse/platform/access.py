@@ -81,6 +81,11 @@ ROLES: dict[str, frozenset[str]] = {
 EXTERNAL_ROLES = frozenset({"limited_partner", "founder", "client"})
 
 
+# Where a request's database session keeps its Actor (set by ``platform.deps``), so work queued
+# in that session (a job) is bound by the same rights.
+REQUEST_ACTOR_INFO = "fundhouse.actor"
+
+
 def permissions_for(role: str) -> frozenset[str]:
     return ROLES.get(role, frozenset())
 

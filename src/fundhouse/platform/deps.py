@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from fundhouse.platform.access import Actor, mark_permission_rule, require
+from fundhouse.platform.access import REQUEST_ACTOR_INFO, Actor, mark_permission_rule, require
 from fundhouse.platform.db import Database
 from fundhouse.platform.errors import AppError
 from fundhouse.settings import Settings
@@ -65,6 +65,7 @@ def _resolve_actor(request: Request, db: Session) -> Actor:
         return cached
     actor: Actor = request.app.state.resolve_actor(request, db)
     request.state.actor = actor
+    db.info[REQUEST_ACTOR_INFO] = actor
     return actor
 
 

@@ -9,12 +9,19 @@ Writing and starting a job::
             ctx.progress(done, len(pages), "Rendering pages")
         return {"document_id": str(document.id)}  # stored as the job's result
 
-    row = enqueue(db, "reports.build_statement", {"fund_id": str(fund.id)},
-                  org_id=actor.org_id, created_by=actor.user_id)
+    row = enqueue(db, "reports.build_statement", {"fund_id": str(fund.id)}, actor=actor)
 
 ``enqueue`` writes the job row in the caller's transaction and hands the job to the runner only
 after that transaction commits: a request that rolls back starts nothing. Parameters and results
-are JSON. A domain keeps its jobs (and its outbox handlers) in ``<domain>/jobs.py``, which
+are JSON.
+
+A job acts for whoever started it and never with more rights than they had then: the row
+keeps the starter's permissions (for an API key, the key's scopes, not its owner's role) and
+the key's id. :func:`fundhouse.identity.service.actor_for_job` builds the job's :class:`Actor`
+from them and from the starter's membership when the job runs. A job queued while serving a
+request is bound by that request's rights even when the caller names only ``created_by``.
+
+A domain keeps its jobs (and its outbox handlers) in ``<domain>/jobs.py``, which
 :func:`load_job_modules` imports in every process that runs jobs.
 
 Runners (DESIGN.md §6), chosen by :func:`build_job_runner`:
@@ -71,7 +78,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from fundhouse.platform import events, idempotency
-from fundhouse.platform.access import Actor, require
+from fundhouse.platform.access import REQUEST_ACTOR_INFO, Actor, require
 from fundhouse.platform.audit import Context, json_safe
 from fundhouse.platform.db import Database, utcnow
 from fundhouse.platform.errors import NotFound
@@ -186,10 +193,25 @@ def enqueue(
     *,
     org_id: uuid.UUID | None = None,
     created_by: uuid.UUID | None = None,
+    actor: Actor | None = None,
 ) -> Job:
-    """Queue the job ``kind`` in the caller's transaction; it starts once that commits."""
+    """Queue the job ``kind`` in the caller's transaction; it starts once that commits.
+
+    The job is bound by the rights of ``actor``, or of the request this session serves when no
+    actor is given (see the module): started through an API key, it runs with the key's scopes.
+    """
     if job_definition(kind) is None:
         raise LookupError(f"No job is registered as {kind!r}.")
+    if actor is None:
+        bound = db.info.get(REQUEST_ACTOR_INFO)
+        actor = bound if isinstance(bound, Actor) else None
+    permissions: list[str] | None = None
+    api_key_id: uuid.UUID | None = None
+    if actor is not None:
+        org_id = org_id or actor.org_id
+        created_by = created_by or actor.user_id
+        permissions = sorted(actor.permissions)
+        api_key_id = actor.api_key_id
     now = utcnow()
     row = Job(
         kind=kind,
@@ -197,6 +219,8 @@ def enqueue(
         params=json_safe(params or {}),
         org_id=org_id,
         created_by=created_by,
+        permissions=permissions,
+        api_key_id=api_key_id,
         created_at=now,
         run_after=now,
         attempts=0,
@@ -220,10 +244,12 @@ def _dispatch_committed(job_ids: list[Any]) -> None:
 
 
 class JobContext:
-    """What a running job is given: who asked for it, a session of its own, a progress meter.
+    """What a running job is given: who asked for it and with what rights, a session of its
+    own, a progress meter.
 
-    ``db`` is committed when the job function returns (together with the job's success) and
-    rolled back when it raises.
+    ``permissions`` are the rights the job was started with (None for a job the system
+    started); ``api_key_id`` the key it was started through. ``db`` is committed when the job
+    function returns (together with the job's success) and rolled back when it raises.
     """
 
     def __init__(
@@ -235,12 +261,16 @@ class JobContext:
         org_id: uuid.UUID | None,
         created_by: uuid.UUID | None,
         attempt: int,
+        permissions: Sequence[str] | None = None,
+        api_key_id: uuid.UUID | None = None,
     ) -> None:
         self.job_id = job_id
         self.kind = kind
         self.org_id = org_id
         self.created_by = created_by
         self.attempt = attempt
+        self.permissions = frozenset(permissions) if permissions is not None else None
+        self.api_key_id = api_key_id
         self.db: Session = database.session()
         self._database = database
         self._is_sqlite = database.engine.dialect.name == "sqlite"
@@ -265,6 +295,13 @@ class JobContext:
             session.execute(stmt)
             session.commit()
 
+    def allowed(self, permissions: frozenset[str]) -> frozenset[str]:
+        """The part of ``permissions`` (the starter's rights now) this job may use: no more
+        than it was started with."""
+        if self.permissions is None:
+            return permissions
+        return permissions & self.permissions
+
     @property
     def audit_context(self) -> Context:
         """Who to name in audit records the job writes: the user who started it, via the job."""
@@ -285,7 +322,15 @@ def _claim(database: Database, job_id: uuid.UUID) -> Any:
                 heartbeat_at=now,
                 attempts=Job.attempts + 1,
             )
-            .returning(Job.kind, Job.params, Job.org_id, Job.created_by, Job.attempts)
+            .returning(
+                Job.kind,
+                Job.params,
+                Job.org_id,
+                Job.created_by,
+                Job.attempts,
+                Job.permissions,
+                Job.api_key_id,
+            )
             .execution_options(synchronize_session=False)
         ).first()
         session.commit()
@@ -318,7 +363,7 @@ def run_job(database: Database, job_id: uuid.UUID, runner: JobRunner | None = No
     claimed = _claim(database, job_id)
     if claimed is None:
         return None
-    kind, params, org_id, created_by, attempts = claimed
+    kind, params, org_id, created_by, attempts, permissions, api_key_id = claimed
     definition = job_definition(kind)
     if definition is None:
         _set_job(
@@ -331,7 +376,14 @@ def run_job(database: Database, job_id: uuid.UUID, runner: JobRunner | None = No
         )
         return JobStatus.FAILED.value
     ctx = JobContext(
-        database, job_id=job_id, kind=kind, org_id=org_id, created_by=created_by, attempt=attempts
+        database,
+        job_id=job_id,
+        kind=kind,
+        org_id=org_id,
+        created_by=created_by,
+        attempt=attempts,
+        permissions=permissions,
+        api_key_id=api_key_id,
     )
     try:
         result = definition.fn(ctx, **(params or {}))

@@ -36,6 +36,11 @@ class Job(IdMixin, Base):
 
     ``run_after`` says when a queued job may start (now, or later for a retry); ``heartbeat_at``
     is refreshed while it runs, so a job whose process died is recognised by its silence.
+
+    ``permissions`` are the rights of whoever started the job, as they were then (an API key's
+    scopes, not its owner's role); the job never acts with more, and ``api_key_id`` names the
+    key so that revoking it stops the work it queued. Both are empty for jobs started by the
+    system.
     """
 
     __tablename__ = "jobs"
@@ -58,6 +63,10 @@ class Job(IdMixin, Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    permissions: Mapped[list[str] | None] = mapped_column(JSON)
+    api_key_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("api_keys.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     run_after: Mapped[datetime] = mapped_column(default=utcnow)
