@@ -17,7 +17,11 @@ from fundhouse.platform import router as platform_router
 from fundhouse.platform.access import public
 from fundhouse.platform.db import Database
 from fundhouse.platform.errors import NotFound, install_error_handlers
-from fundhouse.platform.observability import RequestContextMiddleware, metrics_response
+from fundhouse.platform.observability import (
+    RequestContextMiddleware,
+    metrics_response,
+    metrics_scraper,
+)
 from fundhouse.settings import Settings, get_settings, set_settings
 
 API_PREFIX = "/api/v1"
@@ -39,6 +43,16 @@ def api_routers() -> list[APIRouter]:
         ledger_router,
         *fund_routers(),
     ]
+
+
+def _web_files(dist: Path) -> frozenset[str]:
+    """The paths of the built web app's own files beside ``index.html`` (the icon, ...): like
+    ``/assets``, they are not counted against the rate limit."""
+    if not dist.is_dir():
+        return frozenset()
+    return frozenset(
+        f"/{entry.name}" for entry in dist.iterdir() if entry.is_file() and entry.suffix != ".html"
+    )
 
 
 def _mount_web(app: FastAPI, dist: Path) -> None:
@@ -99,7 +113,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from fundhouse.platform.ratelimit import RateLimitMiddleware, build_rate_limiter
 
     app.state.rate_limiter = build_rate_limiter(settings)
-    app.add_middleware(RateLimitMiddleware)
+    app.add_middleware(RateLimitMiddleware, static_paths=_web_files(settings.resolved_web_dist))
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -113,7 +127,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     for router in api_routers():
         app.include_router(router, prefix=API_PREFIX)
 
-    @app.get("/metrics", include_in_schema=False, dependencies=[Depends(public)])
+    @app.get("/metrics", include_in_schema=False, dependencies=[Depends(metrics_scraper)])
     def metrics(request: Request) -> Response:
         return metrics_response()
 

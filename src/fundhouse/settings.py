@@ -7,6 +7,7 @@ Setting ``FUNDHOUSE_DATABASE_URL`` (PostgreSQL) and ``FUNDHOUSE_REDIS_URL`` scal
 
 from __future__ import annotations
 
+import os
 import secrets
 from functools import cached_property
 from pathlib import Path
@@ -32,6 +33,8 @@ class Settings(BaseSettings):
     web_dist: Path | None = None
     cors_origins: list[str] = []
     secure_cookies: bool = False
+    # The bearer token Prometheus sends to scrape /metrics; unset, /metrics answers 403.
+    metrics_token: str | None = None
 
     access_token_minutes: int = 15
     refresh_token_days: int = 14
@@ -72,9 +75,14 @@ class Settings(BaseSettings):
             return self.secret_key
         self.data_dir.mkdir(parents=True, exist_ok=True)
         key_file = self.data_dir / "secret.key"
-        if not key_file.exists():
-            key_file.write_text(secrets.token_urlsafe(48))
-            key_file.chmod(0o600)
+        try:
+            # Created readable by its owner only from the first byte (no window in which a
+            # default umask leaves it readable), and never over a key another process wrote.
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return key_file.read_text().strip()
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(48))
         return key_file.read_text().strip()
 
     @property

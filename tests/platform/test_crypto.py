@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import stat
+
 import pytest
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from sqlalchemy import Column, Integer, MetaData, Table, insert, select, text
 
+from fundhouse import settings as settings_module
 from fundhouse.platform import crypto
 from fundhouse.platform.crypto import (
     DecryptionError,
@@ -113,3 +117,47 @@ def test_an_encrypted_column_stores_ciphertext_and_reads_plain_text(connection, 
 def test_an_encrypted_column_refuses_non_text(connection, vault_table):
     with pytest.raises(Exception, match="stores text"):
         connection.execute(insert(vault_table).values(id=3, tax_id=123456789))
+
+
+# The generated secret key ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def permissive_umask():
+    """A umask that would leave a new file readable by everyone, had its mode not been set."""
+    previous = os.umask(0)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def test_the_generated_secret_key_is_readable_by_its_owner_only_from_the_start(
+    tmp_path, monkeypatch, permissive_umask
+):
+    key_file = tmp_path / "secret.key"
+    mode_while_generating: list[int | None] = []
+    generate = settings_module.secrets.token_urlsafe
+
+    def token_urlsafe(nbytes: int) -> str:
+        mode_while_generating.append(
+            stat.S_IMODE(os.stat(key_file).st_mode) if key_file.exists() else None
+        )
+        return generate(nbytes)
+
+    monkeypatch.setattr(settings_module.secrets, "token_urlsafe", token_urlsafe)
+
+    key = Settings(data_dir=tmp_path, secret_key=None).resolved_secret_key
+
+    assert mode_while_generating == [0o600], "the file exists, private, before the key is in it"
+    assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
+    assert len(key) >= 64
+    assert key_file.read_text() == key
+
+
+def test_an_existing_secret_key_is_kept(tmp_path):
+    first = Settings(data_dir=tmp_path, secret_key=None).resolved_secret_key
+
+    again = Settings(data_dir=tmp_path, secret_key=None).resolved_secret_key
+
+    assert again == first

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from pathlib import Path
 
 import pytest
 
@@ -49,6 +50,59 @@ def test_security_headers_are_set(client):
     assert "Strict-Transport-Security" not in headers, "no HSTS over plain HTTP"
 
 
+def test_scripts_may_come_only_from_the_apps_own_origin(client):
+    policy = client.get(f"{API}/health").headers["Content-Security-Policy"]
+
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    assert directives["script-src"] == "'self'"
+    assert directives["object-src"] == "'none'"
+
+
+def test_the_web_app_page_has_no_inline_script_the_policy_would_block():
+    page = (Path(__file__).resolve().parents[2] / "web" / "index.html").read_text()
+
+    scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", page, re.S | re.I)
+    assert scripts, "the page loads its code with a script tag"
+    assert all("src=" in attributes and not body.strip() for attributes, body in scripts)
+    assert not re.search(r"\son[a-z]+\s*=", page, re.I), "no inline event handler"
+
+
+METRICS_TOKEN = "scrape-token-for-the-tests-0123456789"
+
+
+@pytest.fixture
+def metrics_token(app, monkeypatch):
+    monkeypatch.setattr(app.state.settings, "metrics_token", METRICS_TOKEN)
+    return {"Authorization": f"Bearer {METRICS_TOKEN}"}
+
+
+def test_metrics_are_off_until_a_token_is_configured(client):
+    response = client.get("/metrics")
+
+    assert response.status_code == 403
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "FUNDHOUSE_METRICS_TOKEN" in response.json()["detail"]
+    assert "fundhouse_http_requests_total" not in response.text
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer not-the-token"},
+        {"Authorization": f"Basic {METRICS_TOKEN}"},
+        {"Authorization": f"Bearer {METRICS_TOKEN}x"},
+    ],
+)
+def test_metrics_need_the_token(client, metrics_token, headers):
+    response = client.get("/metrics", headers=headers)
+
+    assert response.status_code == 401
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["WWW-Authenticate"] == 'Bearer realm="metrics"'
+    assert "fundhouse_http_requests_total" not in response.text
+
+
 def _health_count(metrics_text: str) -> float:
     match = re.search(
         r"^fundhouse_http_requests_total"
@@ -59,11 +113,11 @@ def _health_count(metrics_text: str) -> float:
     return float(match.group(1)) if match else 0.0
 
 
-def test_metrics_count_requests_by_route_and_status(client):
-    before = _health_count(client.get("/metrics").text)
+def test_metrics_count_requests_by_route_and_status(client, metrics_token):
+    before = _health_count(client.get("/metrics", headers=metrics_token).text)
     client.get(f"{API}/health")
     client.get(f"{API}/health")
-    response = client.get("/metrics")
+    response = client.get("/metrics", headers=metrics_token)
 
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")

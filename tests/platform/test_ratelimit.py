@@ -5,10 +5,13 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from fastapi.testclient import TestClient
 from limits.storage import MemoryStorage, RedisStorage
 
+from fundhouse.app import create_app
 from fundhouse.platform.errors import TooManyRequests
 from fundhouse.platform.ratelimit import RateLimiter, build_rate_limiter
+from fundhouse.settings import set_settings
 from tests.factories import login, make_org, make_user
 from tests.platform.conftest import REDIS_TEST_URL
 
@@ -137,13 +140,67 @@ def test_the_api_answers_429_problem_json_once_an_address_is_over(use_limiter, c
     assert int(refused.headers["Retry-After"]) >= 1
 
 
-def test_operator_endpoints_are_not_limited(use_limiter, client):
+def test_probes_are_not_limited(use_limiter, client):
     use_limiter(_limiter(ip="1/minute"))
     client.get(f"{API}/jobs")
 
-    for path in (f"{API}/health", f"{API}/ready", "/metrics"):
+    for path in (f"{API}/health", f"{API}/ready"):
         assert client.get(path).status_code == 200, path
     assert client.get(f"{API}/jobs").status_code == 429
+
+
+def test_metrics_are_limited_so_their_token_cannot_be_guessed_quickly(use_limiter, client):
+    use_limiter(_limiter(ip="2/minute"))
+
+    statuses = [client.get("/metrics").status_code for _ in range(3)]
+
+    assert statuses == [403, 403, 429]
+    assert client.get("/metrics").headers["content-type"] == "application/problem+json"
+
+
+@pytest.fixture
+def web_app(settings, database, tmp_path):
+    """The app serving a built web app: a page, its icon and its code under /assets."""
+    dist = tmp_path / "dist"
+    (dist / "assets").mkdir(parents=True)
+    (dist / "index.html").write_text('<!doctype html><script type="module" src="/assets/app.js">')
+    (dist / "favicon.svg").write_text("<svg/>")
+    (dist / "assets" / "app.js").write_text("console.log('ready')")
+    app = create_app(settings.model_copy(update={"web_dist": dist}), database=database)
+    set_settings(settings)
+    return app
+
+
+def test_the_web_apps_files_are_not_limited(web_app):
+    web_app.state.rate_limiter = _limiter(ip="2/minute")
+    client = TestClient(web_app)
+
+    files = [client.get(path) for path in ("/assets/app.js", "/favicon.svg") * 5]
+    pages = [client.get("/") for _ in range(2)]
+
+    assert [r.status_code for r in files] == [200] * 10
+    assert all("RateLimit-Remaining" not in r.headers for r in files)
+    assert [r.status_code for r in pages] == [200, 200]
+    assert client.get("/").status_code == 429
+
+
+def test_a_refused_page_is_a_page_and_a_refused_api_call_is_problem_json(web_app):
+    web_app.state.rate_limiter = _limiter(ip="1/minute")
+    client = TestClient(web_app)
+    client.get("/")
+
+    page = client.get("/funds/42", headers={"X-Request-ID": "page-429"})
+    api = client.get(f"{API}/jobs")
+
+    assert page.status_code == 429
+    assert page.headers["content-type"].startswith("text/html")
+    assert "<h1>Too many requests</h1>" in page.text
+    assert "page-429" in page.text
+    assert int(page.headers["Retry-After"]) >= 1
+    assert page.headers["Cache-Control"] == "no-store"
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert api.status_code == 429
+    assert api.headers["content-type"] == "application/problem+json"
 
 
 def test_a_signed_in_user_is_limited_on_their_own_budget(use_limiter, client, db):

@@ -1,7 +1,19 @@
-"""Request ids, structured JSON logs, Prometheus metrics and security headers."""
+"""Request ids, structured JSON logs, Prometheus metrics and security headers.
+
+``/metrics`` tells anyone who can read it how busy the platform is and which routes fail, so it
+is not public: Prometheus scrapes it with ``Authorization: Bearer <settings.metrics_token>``;
+without a configured token it is off (403). It counts against the per-address rate limit like
+any other request.
+
+The Content-Security-Policy lets scripts come only from the app's own origin: the built web
+app loads its code from ``/assets`` and has no inline script, so an injected ``<script>`` or
+``onclick=`` does not run. Styles keep ``'unsafe-inline'``: the component library sets them
+at run time.
+"""
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import re
@@ -16,6 +28,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
 from starlette.responses import Response
+
+from fundhouse.platform.access import mark_permission_rule
+from fundhouse.platform.errors import Forbidden, Unauthorized
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -72,6 +87,13 @@ def _route_label(request: Request) -> str:
     return path if isinstance(path, str) else "unmatched"
 
 
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; object-src 'none'; connect-src 'self' ws: wss:; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
 def _security_headers(response: Response, *, hsts: bool) -> None:
     h = response.headers
     h.setdefault("X-Content-Type-Options", "nosniff")
@@ -79,12 +101,7 @@ def _security_headers(response: Response, *, hsts: bool) -> None:
     h.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    h.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
-        "script-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:; "
-        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-    )
+    h.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     if hsts:
         h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 
@@ -132,3 +149,24 @@ class RequestContextMiddleware(BaseHTTPMiddleware):
 
 def metrics_response() -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+def metrics_scraper(request: Request) -> None:
+    """Let through only a scraper that sends the configured metrics token (see the module)."""
+    expected = request.app.state.settings.metrics_token
+    if not expected:
+        raise Forbidden(
+            "Metrics are off: set FUNDHOUSE_METRICS_TOKEN and scrape /metrics with "
+            "'Authorization: Bearer <token>'."
+        )
+    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(
+        credentials.strip().encode(), expected.encode()
+    ):
+        raise Unauthorized(
+            "Scraping /metrics needs 'Authorization: Bearer <metrics token>'.",
+            headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+        )
+
+
+mark_permission_rule(metrics_scraper, "metrics token")

@@ -2,12 +2,17 @@
 
 Counted with the ``limits`` library over a moving window: in process by default, in Redis when
 ``settings.redis_url`` is set, so every API replica counts against the same budget. Over the
-limit the answer is 429 problem+json with ``Retry-After``; every limited response carries
+limit the answer is 429 with ``Retry-After``: problem+json for the API, a small HTML page for
+the browser's pages (whoever asked for ``/`` reads it, not a script); every limited response carries
 ``RateLimit-Limit``, ``RateLimit-Remaining`` and ``RateLimit-Reset`` (seconds until a slot
 frees up), the fields of the IETF draft "RateLimit header fields for HTTP".
 
-- IP: every request except the operator endpoints (metrics, health, readiness), checked by
-  :class:`RateLimitMiddleware` before any work is done.
+- IP: every request except the probes (health, readiness) and the web app's static files
+  (``/assets/...`` and the files beside ``index.html``), checked by
+  :class:`RateLimitMiddleware` before any work is done. Static files cost next to nothing and
+  a page pulls dozens of them: counting them would let one busy browser behind an office's
+  shared address use up everyone's budget. ``/metrics`` is counted: it needs a token, and
+  guesses at it must be slowed down.
 - User: :meth:`RateLimiter.hit_user`, called by the identity resolver once it knows who is
   asking, so a user cannot multiply their budget by spreading over addresses.
 - Login: :meth:`RateLimiter.hit_login` counts attempts per address and per e-mail, which slows
@@ -19,6 +24,7 @@ counter must not take the whole API down (logins keep their lockout after failed
 
 from __future__ import annotations
 
+import html
 import logging
 import math
 import time
@@ -30,6 +36,7 @@ from limits.storage import MemoryStorage, RedisStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fundhouse.platform.errors import TooManyRequests, problem_response
@@ -37,7 +44,19 @@ from fundhouse.settings import Settings
 
 log = logging.getLogger("fundhouse.ratelimit")
 
-EXEMPT_PATHS = frozenset({"/metrics", "/api/v1/health", "/api/v1/ready"})
+EXEMPT_PATHS = frozenset({"/api/v1/health", "/api/v1/ready"})
+STATIC_PREFIX = "/assets/"
+API_PATHS = ("/api/", "/metrics")
+REFUSED_PAGE = """<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Too many requests - Fundhouse</title></head>
+<body>
+<h1>Too many requests</h1>
+<p>This address has sent too many requests. Wait {seconds} seconds, then reload the page.</p>
+<p><small>Reference: {request_id}</small></p>
+</body>
+</html>
+"""
 REDIS_KEY_PREFIX = "fundhouse-ratelimit"
 
 
@@ -137,15 +156,51 @@ def build_rate_limiter(settings: Settings) -> RateLimiter:
     )
 
 
-class RateLimitMiddleware:
-    """Counts every HTTP request per client address against ``app.state.rate_limiter``."""
+def is_api_path(path: str) -> bool:
+    """Whether ``path`` is answered for programs (problem+json) rather than shown in a browser."""
+    return path == "/api" or path.startswith(API_PATHS)
 
-    def __init__(self, app: ASGIApp, *, exempt_paths: frozenset[str] = EXEMPT_PATHS) -> None:
+
+def refused_response(request: Request, state: RateLimitState) -> Response:
+    """The 429 for a refused address: problem+json for the API, an HTML page otherwise."""
+    detail = "Too many requests from this address; slow down and retry later."
+    if is_api_path(request.url.path):
+        return problem_response(
+            request,
+            TooManyRequests.status,
+            TooManyRequests.title,
+            TooManyRequests.slug,
+            detail,
+            headers=state.headers(),
+        )
+    page = REFUSED_PAGE.format(
+        seconds=max(state.reset_after, 1),
+        request_id=html.escape(getattr(request.state, "request_id", None) or "-"),
+    )
+    headers = {**state.headers(), "Cache-Control": "no-store"}
+    return HTMLResponse(page, status_code=TooManyRequests.status, headers=headers)
+
+
+class RateLimitMiddleware:
+    """Counts every HTTP request per client address against ``app.state.rate_limiter``,
+    except the probes in ``exempt_paths`` and the web app's static files (``/assets/...``
+    and ``static_paths``)."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        exempt_paths: frozenset[str] = EXEMPT_PATHS,
+        static_paths: frozenset[str] = frozenset(),
+    ) -> None:
         self.app = app
-        self.exempt_paths = exempt_paths
+        self.exempt_paths = exempt_paths | static_paths
+
+    def _is_exempt(self, path: str) -> bool:
+        return path in self.exempt_paths or path.startswith(STATIC_PREFIX)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in self.exempt_paths:
+        if scope["type"] != "http" or self._is_exempt(scope["path"]):
             await self.app(scope, receive, send)
             return
         limiter: RateLimiter = scope["app"].state.rate_limiter
@@ -156,15 +211,7 @@ class RateLimitMiddleware:
         else:
             state = await run_in_threadpool(limiter.hit_ip, ip)
         if not state.allowed:
-            response = problem_response(
-                Request(scope),
-                TooManyRequests.status,
-                TooManyRequests.title,
-                TooManyRequests.slug,
-                "Too many requests from this address; slow down and retry later.",
-                headers=state.headers(),
-            )
-            await response(scope, receive, send)
+            await refused_response(Request(scope), state)(scope, receive, send)
             return
         headers = [(k.lower().encode(), v.encode()) for k, v in state.headers().items()]
 
