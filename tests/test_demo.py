@@ -1,6 +1,6 @@
 """The demo loads once, loads again without duplicating, and its logins work.
 
-The fund administration part of the demo is tested in tests/funds/test_demo_data.py.
+The fund administration part of the demo is tested in tests/funds/demo/test_demo_data.py.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from tests.funds.helpers import D
-from tests.funds.test_portal_and_notices import pdf_text
+from tests.funds.portal.test_portal_and_notices import pdf_text
 
 
 def test_a_late_closer_catches_up_with_interest_that_goes_to_the_earlier_lps(desk, db):

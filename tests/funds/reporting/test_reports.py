@@ -14,7 +14,7 @@ from fundhouse.funds.models import DocumentFormat, Fund
 from fundhouse.funds.reporting import reports
 from tests.factories import login
 from tests.funds.helpers import API, D, problem_fields
-from tests.funds.reporting import (
+from tests.funds.reporting_helpers import (
     Q2_END,
     actor_of,
     build_history,

@@ -19,7 +19,7 @@ from fundhouse.ledger.models import JournalEntry
 from fundhouse.platform.audit import AuditRecord
 from tests.factories import login
 from tests.funds.helpers import API, D, problem_fields
-from tests.funds.reporting import upload
+from tests.funds.reporting_helpers import upload
 
 
 def count(db, model, **where) -> int:

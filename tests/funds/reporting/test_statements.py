@@ -18,7 +18,7 @@ from fundhouse.funds.reporting import statements
 from fundhouse.platform.audit import AuditRecord
 from tests.factories import login
 from tests.funds.helpers import API, D, problem_fields
-from tests.funds.reporting import (
+from tests.funds.reporting_helpers import (
     Q2_END,
     Q2_START,
     actor_of,

@@ -29,7 +29,7 @@ from tests.funds.accounting_helpers import (
     reconciles,
 )
 from tests.funds.helpers import D, problem_fields
-from tests.funds.test_portal_and_notices import pdf_text
+from tests.funds.portal.test_portal_and_notices import pdf_text
 
 START = date(2023, 1, 1)
 EXIT = date(2024, 1, 1)  # 365 days later: the preferred return is exactly 8%
