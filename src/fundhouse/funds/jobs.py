@@ -1,7 +1,9 @@
 """Background jobs of fund administration.
 
-A job acts as the user who started it, with the rights that user holds in the organization
-when the job runs (a user removed or demoted meanwhile cannot have work done in their name).
+A job acts as the user who started it (``identity.service.actor_for_job``): with the rights
+that user holds in the organization when the job runs, cut down to what the job was started
+with (an API key's scopes), so a user removed or demoted meanwhile, or a revoked key, cannot
+have work done in their name.
 """
 
 from __future__ import annotations
@@ -10,36 +12,11 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-
 from fundhouse.funds.models import DocumentFormat
 from fundhouse.funds.reporting import statements
-from fundhouse.identity.models import Membership
-from fundhouse.platform.access import Actor, permissions_for
+from fundhouse.identity.service import actor_for_job
 from fundhouse.platform.errors import AppError
 from fundhouse.platform.jobs import JobContext, JobError, job
-
-
-def job_actor(ctx: JobContext) -> Actor:
-    """The user who started the job, acting in the job's organization."""
-    membership = None
-    if ctx.org_id is not None and ctx.created_by is not None:
-        membership = ctx.db.scalar(
-            select(Membership).where(
-                Membership.org_id == ctx.org_id,
-                Membership.user_id == ctx.created_by,
-                Membership.is_active,
-            )
-        )
-    if membership is None:
-        raise JobError("The user who started this job is no longer a member of the organization.")
-    return Actor(
-        user_id=membership.user_id,
-        org_id=membership.org_id,
-        role=membership.role,
-        permissions=permissions_for(membership.role),
-        via="job",
-    )
 
 
 @job(statements.BATCH_JOB)
@@ -51,7 +28,7 @@ def statements_batch(
     try:
         return statements.run_statement_batch(
             ctx.db,
-            job_actor(ctx),
+            actor_for_job(ctx),
             uuid.UUID(fund_id),
             date.fromisoformat(period_end),
             [DocumentFormat(f) for f in formats],
