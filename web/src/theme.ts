@@ -1,4 +1,4 @@
-import { createTheme, type MantineColorsTuple } from "@mantine/core";
+import { Badge, createTheme, type MantineColorsTuple } from "@mantine/core";
 
 const fundhouseBlue: MantineColorsTuple = [
   "#e8f2fc",
@@ -24,5 +24,13 @@ export const theme = createTheme({
   components: {
     Paper: { defaultProps: { withBorder: true } },
     Card: { defaultProps: { withBorder: true } },
+    // A badge keeps its whole text wherever it sits: it neither shrinks in a crowded row nor
+    // clips its label ("ACT…") in a narrow table column; the column grows instead.
+    Badge: Badge.extend({
+      styles: {
+        root: { flexShrink: 0, overflow: "visible", minWidth: "fit-content" },
+        label: { overflow: "visible", textOverflow: "clip" },
+      },
+    }),
   },
 });

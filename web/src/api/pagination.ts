@@ -9,11 +9,13 @@ export interface CursorPage<T> {
 /**
  * A cursor-paginated list, page after page: `rows` holds every item loaded so far and
  * `fetchNextPage` loads the next page while there is one. Changing the key starts over, and
- * the previous rows stay on screen until the new first page arrives.
+ * the previous rows stay on screen until the new first page arrives. With `enabled: false`
+ * nothing is fetched (a list that waits for a choice, or one the user may not read).
  */
 export function useCursorList<T>(
   queryKey: QueryKey,
   fetchPage: (cursor: string | null) => Promise<CursorPage<T>>,
+  { enabled = true }: { enabled?: boolean } = {},
 ) {
   const query = useInfiniteQuery({
     queryKey,
@@ -21,6 +23,7 @@ export function useCursorList<T>(
     initialPageParam: null as string | null,
     getNextPageParam: (page) => page.next_cursor ?? null,
     placeholderData: keepPreviousData,
+    enabled,
   });
   const rows = query.data?.pages.flatMap((page) => page.items) ?? [];
   return { ...query, rows };

@@ -1,12 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { api, unwrap } from "../api/client";
+import { meQueryKey } from "../api/queryKeys";
 import type { ResponseOf } from "../api/types";
 
 export type Me = ResponseOf<"/api/v1/me", "get">;
 export type Membership = Me["memberships"][number];
-
-export const meQueryKey = ["me"] as const;
 
 /** Who is signed in, in which organization, with which permissions. */
 export function useMe() {

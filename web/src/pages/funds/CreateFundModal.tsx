@@ -22,7 +22,7 @@ import { applyProblemToForm } from "../../api/forms";
 import type { BodyOf, ResponseOf } from "../../api/types";
 import { DateField } from "./shared/DateField";
 import { parseAmount, percentToFraction } from "./shared/format";
-import { fundKeys } from "./shared/queries";
+import { fundKeys } from "../../api/queryKeys";
 
 type FundCreate = BodyOf<"/api/v1/funds", "post">;
 type CreatedFund = ResponseOf<"/api/v1/funds", "post">;

@@ -57,8 +57,26 @@ function stubApi() {
   return sent;
 }
 
+/** A phone-wide window: every `(max-width: …)` query matches. */
+function narrowScreen() {
+  vi.spyOn(window, "matchMedia").mockImplementation(
+    (query: string) =>
+      ({
+        matches: query.startsWith("(max-width"),
+        media: query,
+        onchange: null,
+        addListener: () => undefined,
+        removeListener: () => undefined,
+        addEventListener: () => undefined,
+        removeEventListener: () => undefined,
+        dispatchEvent: () => false,
+      }) as MediaQueryList,
+  );
+}
+
 afterEach(() => {
   vi.unstubAllGlobals();
+  vi.restoreAllMocks();
 });
 
 describe("PortalSection", () => {
@@ -88,5 +106,23 @@ describe("PortalSection", () => {
 
     // The lists themselves are still read as JSON; only the links ask for CSV.
     expect(sent.filter((url) => url.searchParams.has("format"))).toEqual([]);
+  });
+
+  it("shows a commitment on a phone as a card with its commitment and unfunded amounts", async () => {
+    narrowScreen();
+    stubApi();
+    renderWithProviders(
+      <Routes>
+        <Route path="/portal/*" element={<PortalSection />} />
+      </Routes>,
+      { route: "/portal" },
+    );
+
+    const card = await screen.findByTestId("portal-commitment");
+    expect(card).toHaveAttribute("role", "listitem");
+    expect(screen.queryByRole("table", { name: "My commitments" })).not.toBeInTheDocument();
+    expect(card).toHaveTextContent("Northwind Growth Fund II");
+    expect(card).toHaveTextContent(/Commitment\$6,000,000\.00/);
+    expect(card).toHaveTextContent(/Unfunded\$6,000,000\.00/);
   });
 });

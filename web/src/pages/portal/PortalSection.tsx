@@ -1,40 +1,35 @@
-import { Anchor, Badge, Group, Stack, Table, Tabs, Text } from "@mantine/core";
+import { Anchor, Badge, Group, Stack, Tabs, Text } from "@mantine/core";
 import { IconDownload, IconFileTypePdf } from "@tabler/icons-react";
-import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Route, Routes, useNavigate, useParams } from "react-router";
 
-import { api, unwrap } from "../../api/client";
-import { useCursorList } from "../../api/pagination";
-import { ErrorAlert } from "../../components/ErrorAlert";
-import { LoadMore } from "../../components/LoadMore";
+import { DataTable, type DataTableColumn } from "../../components/DataTable";
 import { PageHeader } from "../../components/PageHeader";
-import { TableCard } from "../../components/TableCard";
-import { TableSkeleton } from "../../components/TableSkeleton";
 import { formatDate, humanize } from "../../components/formatting";
 import NotFoundPage from "../NotFoundPage";
 import { CapitalAccountsTable } from "../funds/fund/CapitalAccountsTab";
-import { CsvButton } from "../funds/shared/CsvButton";
 import { DateField } from "../funds/shared/DateField";
 import { formatMultiple, formatPercent, isZero, todayIso } from "../funds/shared/format";
 import { apiLink, csvUrl } from "../funds/shared/links";
 import { Money } from "../funds/shared/Money";
-import { QueryView } from "../funds/shared/PanelState";
 import { StatusBadge } from "../funds/shared/StatusBadge";
+import {
+  usePortalCalls,
+  usePortalCapitalAccount,
+  usePortalCommitments,
+  usePortalDistributions,
+  usePortalInvestors,
+  usePortalPayments,
+  usePortalPerformance,
+  usePortalStatements,
+} from "./queries";
 
-const portalKey = (part: string, ...rest: unknown[]) => ["portal", part, ...rest] as const;
-
-function NoneRow({ columns, children }: { columns: number; children: string }) {
-  return (
-    <Table.Tr>
-      <Table.Td colSpan={columns}>
-        <Text size="sm" c="dimmed" ta="center" py="md">
-          {children}
-        </Text>
-      </Table.Td>
-    </Table.Tr>
-  );
-}
+type Commitment = NonNullable<ReturnType<typeof usePortalCommitments>["data"]>[number];
+type Performance = NonNullable<ReturnType<typeof usePortalPerformance>["data"]>[number];
+type CallShare = NonNullable<ReturnType<typeof usePortalCalls>["data"]>[number];
+type DistributionShare = NonNullable<ReturnType<typeof usePortalDistributions>["data"]>[number];
+type Statement = ReturnType<typeof usePortalStatements>["rows"][number];
+type Payment = ReturnType<typeof usePortalPayments>["rows"][number];
 
 function NoticeLink({ href, label }: { href: string; label: string }) {
   return (
@@ -46,271 +41,256 @@ function NoticeLink({ href, label }: { href: string; label: string }) {
   );
 }
 
-/** Above one of the LP's lists: its CSV export, every row of the list (the API's `format=csv`). */
-function ExportBar({ path }: { path: string }) {
+function FundAndInvestor({ fund, investor }: { fund: string; investor: string }) {
   return (
-    <Group justify="flex-end">
-      <CsvButton href={csvUrl(path)} />
-    </Group>
+    <>
+      {fund}
+      <Text size="xs" c="dimmed">
+        {investor}
+      </Text>
+    </>
   );
 }
+
+const COMMITMENT_COLUMNS: DataTableColumn<Commitment>[] = [
+  {
+    accessor: "fund_name",
+    title: "Fund",
+    render: (row) => <FundAndInvestor fund={row.fund_name} investor={row.investor_name} />,
+  },
+  {
+    accessor: "amount",
+    title: "Commitment",
+    textAlign: "right",
+    render: (row) => <Money value={row.amount} currency={row.currency} />,
+  },
+  {
+    accessor: "unfunded",
+    title: "Unfunded",
+    textAlign: "right",
+    render: (row) => <Money value={row.unfunded} currency={row.currency} fw={600} />,
+  },
+  {
+    accessor: "called",
+    title: "Called",
+    textAlign: "right",
+    render: (row) => <Money value={row.called} currency={row.currency} />,
+  },
+  {
+    accessor: "contributed",
+    title: "Contributed",
+    textAlign: "right",
+    render: (row) => <Money value={row.contributed} currency={row.currency} />,
+  },
+];
+
+const PERFORMANCE_COLUMNS: DataTableColumn<Performance>[] = [
+  {
+    accessor: "fund_name",
+    title: "Fund",
+    render: (row) => (
+      <>
+        {row.fund_name}
+        <Text size="xs" c="dimmed">
+          as of {formatDate(row.as_of)}
+        </Text>
+      </>
+    ),
+  },
+  {
+    accessor: "paid_in",
+    title: "Paid in",
+    textAlign: "right",
+    render: (row) => <Money value={row.paid_in} currency={row.currency} />,
+  },
+  {
+    accessor: "distributed",
+    title: "Distributed",
+    textAlign: "right",
+    render: (row) => <Money value={row.distributed} currency={row.currency} />,
+  },
+  {
+    accessor: "nav",
+    title: "NAV",
+    textAlign: "right",
+    render: (row) => <Money value={row.nav} currency={row.currency} />,
+  },
+  { accessor: "dpi", title: "DPI", textAlign: "right", render: (row) => formatMultiple(row.dpi) },
+  { accessor: "tvpi", title: "TVPI", textAlign: "right", render: (row) => formatMultiple(row.tvpi) },
+  {
+    accessor: "irr",
+    title: "IRR",
+    textAlign: "right",
+    render: (row) => <span title={row.irr_reason ?? undefined}>{formatPercent(row.irr)}</span>,
+  },
+];
 
 function CommitmentsPanel() {
-  const commitments = useQuery({
-    queryKey: portalKey("commitments"),
-    queryFn: () => unwrap(api.GET("/api/v1/portal/commitments")),
-  });
-  const performance = useQuery({
-    queryKey: portalKey("performance"),
-    queryFn: () => unwrap(api.GET("/api/v1/portal/performance")),
-  });
+  const commitments = usePortalCommitments();
+  const performance = usePortalPerformance();
   return (
     <Stack gap="lg">
-      <ExportBar path="/api/v1/portal/commitments" />
-      <QueryView query={commitments} loadingLabel="Loading your commitments">
-        {(rows) => (
-          <TableCard minWidth={860}>
-            <Table horizontalSpacing="md" verticalSpacing="sm" aria-label="My commitments">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Fund</Table.Th>
-                  <Table.Th>Investor</Table.Th>
-                  <Table.Th ta="right">Commitment</Table.Th>
-                  <Table.Th ta="right">Called</Table.Th>
-                  <Table.Th ta="right">Contributed</Table.Th>
-                  <Table.Th ta="right">Unfunded</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {rows.length === 0 ? (
-                  <NoneRow columns={6}>You have no commitments yet.</NoneRow>
-                ) : (
-                  rows.map((row) => (
-                    <Table.Tr key={row.id} data-testid="portal-commitment">
-                      <Table.Td>{row.fund_name}</Table.Td>
-                      <Table.Td>{row.investor_name}</Table.Td>
-                      <Table.Td ta="right">
-                        <Money value={row.amount} currency={row.currency} />
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        <Money value={row.called} currency={row.currency} />
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        <Money value={row.contributed} currency={row.currency} />
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        <Money value={row.unfunded} currency={row.currency} fw={600} />
-                      </Table.Td>
-                    </Table.Tr>
-                  ))
-                )}
-              </Table.Tbody>
-            </Table>
-          </TableCard>
-        )}
-      </QueryView>
-      <QueryView query={performance} loadingLabel="Loading your performance">
-        {(rows) =>
-          rows.length === 0 ? null : (
-            <TableCard minWidth={860}>
-              <Table horizontalSpacing="md" verticalSpacing="sm" aria-label="My performance">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Fund</Table.Th>
-                    <Table.Th ta="right">Paid in</Table.Th>
-                    <Table.Th ta="right">Distributed</Table.Th>
-                    <Table.Th ta="right">NAV</Table.Th>
-                    <Table.Th ta="right">DPI</Table.Th>
-                    <Table.Th ta="right">TVPI</Table.Th>
-                    <Table.Th ta="right">IRR</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {rows.map((row) => (
-                    <Table.Tr key={`${row.fund_id}-${row.investor_id}`}>
-                      <Table.Td>
-                        {row.fund_name}
-                        <Text size="xs" c="dimmed">
-                          as of {formatDate(row.as_of)}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        <Money value={row.paid_in} currency={row.currency} />
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        <Money value={row.distributed} currency={row.currency} />
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        <Money value={row.nav} currency={row.currency} />
-                      </Table.Td>
-                      <Table.Td ta="right">{formatMultiple(row.dpi)}</Table.Td>
-                      <Table.Td ta="right">{formatMultiple(row.tvpi)}</Table.Td>
-                      <Table.Td ta="right" title={row.irr_reason ?? undefined}>
-                        {formatPercent(row.irr)}
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </TableCard>
-          )
-        }
-      </QueryView>
+      <DataTable
+        label="My commitments"
+        columns={COMMITMENT_COLUMNS}
+        records={commitments.data}
+        idAccessor="id"
+        query={commitments}
+        noRecordsText="You have no commitments yet."
+        csvHref={csvUrl("/api/v1/portal/commitments")}
+        cardsBelow="sm"
+        verticalSpacing="sm"
+        rowAttributes={() => ({ "data-testid": "portal-commitment" })}
+      />
+      {performance.data?.length === 0 ? null : (
+        <DataTable
+          label="My performance"
+          columns={PERFORMANCE_COLUMNS}
+          records={performance.data}
+          idAccessor={(row) => `${row.fund_id}-${row.investor_id}`}
+          query={performance}
+          cardsBelow="sm"
+          verticalSpacing="sm"
+        />
+      )}
     </Stack>
   );
 }
+
+const CALL_COLUMNS: DataTableColumn<CallShare>[] = [
+  {
+    accessor: "fund_name",
+    title: "Fund",
+    render: (row) => <FundAndInvestor fund={row.fund_name} investor={row.investor_name} />,
+  },
+  {
+    accessor: "number",
+    title: "Call",
+    render: (row) => `${row.number} · ${humanize(row.purpose)}`,
+  },
+  { accessor: "due_date", title: "Due", render: (row) => formatDate(row.due_date) },
+  {
+    accessor: "amount_due",
+    title: "Amount due",
+    textAlign: "right",
+    render: (row) => <Money value={row.amount_due} currency={row.currency} />,
+  },
+  {
+    accessor: "paid_amount",
+    title: "Paid",
+    textAlign: "right",
+    render: (row) => <Money value={row.paid_amount} currency={row.currency} />,
+  },
+  {
+    accessor: "outstanding",
+    title: "Outstanding",
+    textAlign: "right",
+    render: (row) => <Money value={row.outstanding} currency={row.currency} fw={600} />,
+  },
+  {
+    accessor: "status",
+    title: "Status",
+    render: (row) => (
+      <Group gap={4} wrap="nowrap">
+        <StatusBadge status={row.status} />
+        {row.is_overdue && !isZero(row.outstanding) ? (
+          <Badge color="red" variant="filled" size="sm">
+            Overdue
+          </Badge>
+        ) : null}
+      </Group>
+    ),
+  },
+  {
+    accessor: "payment_reference",
+    title: "Wire reference",
+    render: (row) => (
+      <Text size="xs" ff="monospace">
+        {row.payment_reference}
+      </Text>
+    ),
+  },
+  {
+    accessor: "notice_url",
+    title: "Notice",
+    render: (row) => (
+      <NoticeLink href={row.notice_url} label={`Notice of ${row.fund_name} call ${row.number} (PDF)`} />
+    ),
+  },
+];
 
 function CallsPanel() {
-  const calls = useQuery({
-    queryKey: portalKey("capital-calls"),
-    queryFn: () => unwrap(api.GET("/api/v1/portal/capital-calls")),
-  });
+  const calls = usePortalCalls();
   return (
-    <Stack gap="sm">
-      <ExportBar path="/api/v1/portal/capital-calls" />
-      <QueryView query={calls} loadingLabel="Loading your capital calls">
-        {(rows) => (
-          <TableCard minWidth={980}>
-            <Table horizontalSpacing="md" verticalSpacing="sm" aria-label="My capital calls">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Fund</Table.Th>
-                  <Table.Th>Call</Table.Th>
-                  <Table.Th>Due</Table.Th>
-                  <Table.Th ta="right">Amount due</Table.Th>
-                  <Table.Th ta="right">Paid</Table.Th>
-                  <Table.Th ta="right">Outstanding</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Wire reference</Table.Th>
-                  <Table.Th>Notice</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {rows.length === 0 ? (
-                  <NoneRow columns={9}>No capital calls yet.</NoneRow>
-                ) : (
-                  rows.map((row) => (
-                    <Table.Tr key={`${row.call_id}-${row.commitment_id}`} data-testid="portal-call">
-                      <Table.Td>
-                        {row.fund_name}
-                        <Text size="xs" c="dimmed">
-                          {row.investor_name}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        {row.number} · {humanize(row.purpose)}
-                      </Table.Td>
-                      <Table.Td>{formatDate(row.due_date)}</Table.Td>
-                      <Table.Td ta="right">
-                        <Money value={row.amount_due} currency={row.currency} />
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        <Money value={row.paid_amount} currency={row.currency} />
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        <Money value={row.outstanding} currency={row.currency} fw={600} />
-                      </Table.Td>
-                      <Table.Td>
-                        <Group gap={4} wrap="nowrap">
-                          <StatusBadge status={row.status} />
-                          {row.is_overdue && !isZero(row.outstanding) ? (
-                            <Badge color="red" variant="filled" size="sm">
-                              Overdue
-                            </Badge>
-                          ) : null}
-                        </Group>
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="xs" ff="monospace">
-                          {row.payment_reference}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <NoticeLink
-                          href={row.notice_url}
-                          label={`Notice of ${row.fund_name} call ${row.number} (PDF)`}
-                        />
-                      </Table.Td>
-                    </Table.Tr>
-                  ))
-                )}
-              </Table.Tbody>
-            </Table>
-          </TableCard>
-        )}
-      </QueryView>
-    </Stack>
+    <DataTable
+      label="My capital calls"
+      columns={CALL_COLUMNS}
+      records={calls.data}
+      idAccessor={(row) => `${row.call_id}-${row.commitment_id}`}
+      query={calls}
+      noRecordsText="No capital calls yet."
+      csvHref={csvUrl("/api/v1/portal/capital-calls")}
+      cardsBelow="sm"
+      verticalSpacing="sm"
+      rowAttributes={() => ({ "data-testid": "portal-call" })}
+    />
   );
 }
 
+const DISTRIBUTION_COLUMNS: DataTableColumn<DistributionShare>[] = [
+  {
+    accessor: "fund_name",
+    title: "Fund",
+    render: (row) => <FundAndInvestor fund={row.fund_name} investor={row.investor_name} />,
+  },
+  { accessor: "number", title: "Distribution" },
+  { accessor: "distribution_date", title: "Date", render: (row) => formatDate(row.distribution_date) },
+  {
+    accessor: "amount",
+    title: "Gross",
+    textAlign: "right",
+    render: (row) => <Money value={row.amount} currency={row.currency} />,
+  },
+  {
+    accessor: "withholding_amount",
+    title: "Withholding",
+    textAlign: "right",
+    render: (row) => <Money value={row.withholding_amount} currency={row.currency} />,
+  },
+  {
+    accessor: "net_amount",
+    title: "Net",
+    textAlign: "right",
+    render: (row) => <Money value={row.net_amount} currency={row.currency} fw={600} />,
+  },
+  { accessor: "status", title: "Status", render: (row) => <StatusBadge status={row.status} /> },
+  {
+    accessor: "notice_url",
+    title: "Notice",
+    render: (row) => (
+      <NoticeLink
+        href={row.notice_url}
+        label={`Notice of ${row.fund_name} distribution ${row.number} (PDF)`}
+      />
+    ),
+  },
+];
+
 function DistributionsPanel() {
-  const distributions = useQuery({
-    queryKey: portalKey("distributions"),
-    queryFn: () => unwrap(api.GET("/api/v1/portal/distributions")),
-  });
+  const distributions = usePortalDistributions();
   return (
-    <Stack gap="sm">
-      <ExportBar path="/api/v1/portal/distributions" />
-      <QueryView query={distributions} loadingLabel="Loading your distributions">
-        {(rows) => (
-          <TableCard minWidth={900}>
-            <Table horizontalSpacing="md" verticalSpacing="sm" aria-label="My distributions">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Fund</Table.Th>
-                  <Table.Th>Distribution</Table.Th>
-                  <Table.Th>Date</Table.Th>
-                  <Table.Th ta="right">Gross</Table.Th>
-                  <Table.Th ta="right">Withholding</Table.Th>
-                  <Table.Th ta="right">Net</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Notice</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {rows.length === 0 ? (
-                  <NoneRow columns={8}>No distributions yet.</NoneRow>
-                ) : (
-                  rows.map((row) => (
-                    <Table.Tr
-                      key={`${row.distribution_id}-${row.investor_id}`}
-                      data-testid="portal-distribution"
-                    >
-                      <Table.Td>
-                        {row.fund_name}
-                        <Text size="xs" c="dimmed">
-                          {row.investor_name}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>{row.number}</Table.Td>
-                      <Table.Td>{formatDate(row.distribution_date)}</Table.Td>
-                      <Table.Td ta="right">
-                        <Money value={row.amount} currency={row.currency} />
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        <Money value={row.withholding_amount} currency={row.currency} />
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        <Money value={row.net_amount} currency={row.currency} fw={600} />
-                      </Table.Td>
-                      <Table.Td>
-                        <StatusBadge status={row.status} />
-                      </Table.Td>
-                      <Table.Td>
-                        <NoticeLink
-                          href={row.notice_url}
-                          label={`Notice of ${row.fund_name} distribution ${row.number} (PDF)`}
-                        />
-                      </Table.Td>
-                    </Table.Tr>
-                  ))
-                )}
-              </Table.Tbody>
-            </Table>
-          </TableCard>
-        )}
-      </QueryView>
-    </Stack>
+    <DataTable
+      label="My distributions"
+      columns={DISTRIBUTION_COLUMNS}
+      records={distributions.data}
+      idAccessor={(row) => `${row.distribution_id}-${row.investor_id}`}
+      query={distributions}
+      noRecordsText="No distributions yet."
+      csvHref={csvUrl("/api/v1/portal/distributions")}
+      cardsBelow="sm"
+      verticalSpacing="sm"
+      rowAttributes={() => ({ "data-testid": "portal-distribution" })}
+    />
   );
 }
 
@@ -318,169 +298,106 @@ function CapitalAccountPanel() {
   const [start, setStart] = useState<string | null>(null);
   const [end, setEnd] = useState<string | null>(todayIso());
   const period = { ...(start ? { start } : {}), ...(end ? { end } : {}) };
-  const accounts = useQuery({
-    queryKey: portalKey("capital-account", period),
-    queryFn: () => unwrap(api.GET("/api/v1/portal/capital-account", { params: { query: period } })),
-  });
+  const accounts = usePortalCapitalAccount(period);
   return (
-    <Stack gap="md">
-      <Group gap="sm" align="flex-end">
-        <DateField
-          label="From"
-          placeholder="Since inception"
-          value={start}
-          onChange={setStart}
-          clearable
-          w={170}
-        />
-        <DateField label="To" value={end} onChange={setEnd} clearable w={170} />
-      </Group>
-      <QueryView query={accounts} loadingLabel="Loading your capital account">
-        {(rows) => <CapitalAccountsTable accounts={rows} label="My capital account" />}
-      </QueryView>
-    </Stack>
+    <CapitalAccountsTable
+      accounts={accounts.data ?? []}
+      label="My capital account"
+      query={accounts}
+      toolbar={
+        <Group gap="sm" align="flex-end">
+          <DateField
+            label="From"
+            placeholder="Since inception"
+            value={start}
+            onChange={setStart}
+            clearable
+            w={170}
+          />
+          <DateField label="To" value={end} onChange={setEnd} clearable w={170} />
+        </Group>
+      }
+    />
   );
 }
+
+const STATEMENT_COLUMNS: DataTableColumn<Statement>[] = [
+  {
+    accessor: "period_end",
+    title: "Quarter",
+    render: (row) => `${formatDate(row.period_start)} – ${formatDate(row.period_end)}`,
+  },
+  { accessor: "investor_name", title: "Investor" },
+  { accessor: "kind", title: "Kind", render: (row) => humanize(row.kind) },
+  { accessor: "format", title: "Format", render: (row) => row.format.toUpperCase() },
+  {
+    accessor: "download_url",
+    title: "File",
+    render: (row) =>
+      row.status === "ready" ? (
+        <Anchor href={apiLink(row.download_url)} download title={row.filename ?? undefined} size="sm">
+          <Group gap={4} wrap="nowrap">
+            <IconDownload size={14} aria-hidden /> Download
+          </Group>
+        </Anchor>
+      ) : (
+        <StatusBadge status={row.status} />
+      ),
+  },
+];
 
 function StatementsPanel() {
-  const statements = useCursorList(portalKey("statements"), (cursor) =>
-    unwrap(
-      api.GET("/api/v1/portal/statements", {
-        params: { query: { limit: 50, ...(cursor ? { cursor } : {}) } },
-      }),
-    ),
-  );
-  const rows = statements.rows;
-  if (statements.isPending) return <TableSkeleton label="Loading your statements" />;
-  if (statements.isError && rows.length === 0) {
-    return (
-      <ErrorAlert
-        error={statements.error}
-        onRetry={() => void statements.refetch()}
-        isRetrying={statements.isFetching}
-      />
-    );
-  }
+  const statements = usePortalStatements();
   return (
-    <Stack gap="sm">
-      <TableCard minWidth={700}>
-        <Table horizontalSpacing="md" verticalSpacing="sm" aria-label="My statements">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Quarter</Table.Th>
-              <Table.Th>Investor</Table.Th>
-              <Table.Th>Kind</Table.Th>
-              <Table.Th>Format</Table.Th>
-              <Table.Th>File</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.length === 0 ? (
-              <NoneRow columns={5}>No statements yet.</NoneRow>
-            ) : (
-              rows.map((row) => (
-                <Table.Tr key={row.id} data-testid="portal-statement">
-                  <Table.Td>
-                    {formatDate(row.period_start)} – {formatDate(row.period_end)}
-                  </Table.Td>
-                  <Table.Td>{row.investor_name ?? "—"}</Table.Td>
-                  <Table.Td>{humanize(row.kind)}</Table.Td>
-                  <Table.Td>{row.format.toUpperCase()}</Table.Td>
-                  <Table.Td>
-                    {row.status === "ready" ? (
-                      <Anchor
-                        href={apiLink(row.download_url)}
-                        download
-                        title={row.filename ?? undefined}
-                        size="sm"
-                      >
-                        <Group gap={4} wrap="nowrap">
-                          <IconDownload size={14} aria-hidden /> Download
-                        </Group>
-                      </Anchor>
-                    ) : (
-                      <StatusBadge status={row.status} />
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              ))
-            )}
-          </Table.Tbody>
-        </Table>
-      </TableCard>
-      <LoadMore
-        hasNextPage={statements.hasNextPage}
-        isFetchingNextPage={statements.isFetchingNextPage}
-        error={statements.error}
-        fetchNextPage={() => void statements.fetchNextPage()}
-      />
-    </Stack>
+    <DataTable
+      label="My statements"
+      columns={STATEMENT_COLUMNS}
+      records={statements.rows}
+      idAccessor="id"
+      query={statements}
+      noRecordsText="No statements yet."
+      cardsBelow="sm"
+      verticalSpacing="sm"
+      rowAttributes={() => ({ "data-testid": "portal-statement" })}
+    />
   );
 }
 
-function PaymentsPanel() {
-  const payments = useCursorList(portalKey("payments"), (cursor) =>
-    unwrap(
-      api.GET("/api/v1/portal/payments", { params: { query: { limit: 50, ...(cursor ? { cursor } : {}) } } }),
+const PAYMENT_COLUMNS: DataTableColumn<Payment>[] = [
+  { accessor: "received_date", title: "Received", render: (row) => formatDate(row.received_date) },
+  { accessor: "investor_name", title: "Investor" },
+  { accessor: "call_number", title: "Call" },
+  {
+    accessor: "amount",
+    title: "Amount",
+    textAlign: "right",
+    render: (row) => <Money value={row.amount} currency={row.currency} />,
+  },
+  {
+    accessor: "reference",
+    title: "Reference",
+    render: (row) => (
+      <Text size="xs" ff="monospace">
+        {row.reference ?? "—"}
+      </Text>
     ),
-  );
-  const rows = payments.rows;
+  },
+];
+
+function PaymentsPanel() {
+  const payments = usePortalPayments();
   return (
-    <Stack gap="sm">
-      <ExportBar path="/api/v1/portal/payments" />
-      {payments.isPending ? (
-        <TableSkeleton label="Loading your payments" />
-      ) : payments.isError && rows.length === 0 ? (
-        <ErrorAlert
-          error={payments.error}
-          onRetry={() => void payments.refetch()}
-          isRetrying={payments.isFetching}
-        />
-      ) : (
-        <>
-          <TableCard minWidth={700}>
-            <Table horizontalSpacing="md" verticalSpacing="sm" aria-label="My payments">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Received</Table.Th>
-                  <Table.Th>Investor</Table.Th>
-                  <Table.Th>Call</Table.Th>
-                  <Table.Th ta="right">Amount</Table.Th>
-                  <Table.Th>Reference</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {rows.length === 0 ? (
-                  <NoneRow columns={5}>No payments yet.</NoneRow>
-                ) : (
-                  rows.map((row) => (
-                    <Table.Tr key={row.id}>
-                      <Table.Td>{formatDate(row.received_date)}</Table.Td>
-                      <Table.Td>{row.investor_name}</Table.Td>
-                      <Table.Td>{row.call_number}</Table.Td>
-                      <Table.Td ta="right">
-                        <Money value={row.amount} currency={row.currency} />
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="xs" ff="monospace">
-                          {row.reference ?? "—"}
-                        </Text>
-                      </Table.Td>
-                    </Table.Tr>
-                  ))
-                )}
-              </Table.Tbody>
-            </Table>
-          </TableCard>
-          <LoadMore
-            hasNextPage={payments.hasNextPage}
-            isFetchingNextPage={payments.isFetchingNextPage}
-            error={payments.error}
-            fetchNextPage={() => void payments.fetchNextPage()}
-          />
-        </>
-      )}
-    </Stack>
+    <DataTable
+      label="My payments"
+      columns={PAYMENT_COLUMNS}
+      records={payments.rows}
+      idAccessor="id"
+      query={payments}
+      noRecordsText="No payments yet."
+      csvHref={csvUrl("/api/v1/portal/payments")}
+      cardsBelow="sm"
+      verticalSpacing="sm"
+    />
   );
 }
 
@@ -497,10 +414,7 @@ function PortalPage() {
   const { tab } = useParams();
   const navigate = useNavigate();
   const current = TABS.find((entry) => entry.value === tab) ?? TABS[0];
-  const investors = useQuery({
-    queryKey: portalKey("investors"),
-    queryFn: () => unwrap(api.GET("/api/v1/portal/investors")),
-  });
+  const investors = usePortalInvestors();
   const names = (investors.data ?? []).map((investor) => investor.name);
   return (
     <>

@@ -25,9 +25,9 @@ import { api, unwrap } from "../../api/client";
 import { applyProblemToForm } from "../../api/forms";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import type { ResponseOf } from "../../api/types";
-import { meQueryKey } from "../../auth/session";
 import { CopyValueButton } from "../../components/CopyValueButton";
 import { SectionCard } from "./SectionCard";
+import { meQueryKey } from "../../api/queryKeys";
 
 type Enrolment = ResponseOf<"/api/v1/me/mfa/enroll", "post">;
 

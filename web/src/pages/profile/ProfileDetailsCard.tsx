@@ -6,9 +6,10 @@ import { useState } from "react";
 
 import { api, unwrap } from "../../api/client";
 import { applyProblemToForm } from "../../api/forms";
-import { meQueryKey, type Me } from "../../auth/session";
+import { type Me } from "../../auth/session";
 import { humanize } from "../../components/formatting";
 import { SectionCard } from "./SectionCard";
+import { meQueryKey } from "../../api/queryKeys";
 
 export function ProfileDetailsCard({ me }: { me: Me }) {
   const queryClient = useQueryClient();

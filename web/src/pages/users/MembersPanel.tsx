@@ -29,13 +29,14 @@ import { api, unwrap } from "../../api/client";
 import { useCursorList } from "../../api/pagination";
 import { errorMessage } from "../../api/problem";
 import type { BodyOf, QueryOf, ResponseOf } from "../../api/types";
-import { hasPermission, meQueryKey, useMe } from "../../auth/session";
+import { hasPermission, useMe } from "../../auth/session";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { LoadMore } from "../../components/LoadMore";
 import { TableCard } from "../../components/TableCard";
 import { TableSkeleton } from "../../components/TableSkeleton";
 import { formatDateTime, humanize } from "../../components/formatting";
 import { useRoles } from "./roles";
+import { meQueryKey } from "../../api/queryKeys";
 
 type Member = ResponseOf<"/api/v1/users", "get">["items"][number];
 type MemberFilters = QueryOf<"/api/v1/users", "get">;

@@ -1,4 +1,4 @@
-import { screen, waitFor } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
@@ -71,17 +71,29 @@ function me(role: string, permissions: string[]): Me {
 const WRITER = ["capital_call:read", "capital_call:write", "payment:write"];
 const APPROVER = [...WRITER, "capital_call:approve"];
 
-function stubApi(who: Me, onApprove?: () => Response) {
+function stubApi(who: Me, onApprove?: () => Response, onIssue?: () => Response) {
   vi.stubGlobal(
     "fetch",
     vi.fn(async (request: Request) => {
       const path = new URL(request.url).pathname;
       if (path === "/api/v1/me") return jsonResponse(who);
       if (path === "/api/v1/capital-calls/call-1/approve" && onApprove) return onApprove();
+      if (path === "/api/v1/capital-calls/call-1/issue" && onIssue) return onIssue();
+      if (path === "/api/v1/capital-calls/call-1") return jsonResponse(CALL);
       throw new Error(`unexpected request to ${path}`);
     }),
   );
 }
+
+const SECOND_LP = {
+  ...CALL.allocations[0]!,
+  id: "a-2",
+  commitment_id: "c-2",
+  investor_id: "i-2",
+  investor_name: "Cascade Teachers' Retirement System",
+  sequence: 2,
+  payment_reference: "NGF2-C7-002",
+};
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -93,6 +105,11 @@ describe("the approve rule", () => {
     expect(canApproveCall(WRITER, CALL)).toBe(false);
     expect(canApproveCall(APPROVER, { ...CALL, status: "approved" })).toBe(false);
     expect(canApproveCall(APPROVER, { ...CALL, status: "issued" })).toBe(false);
+  });
+
+  it("does not offer approval to the call's author", () => {
+    expect(canApproveCall(APPROVER, CALL, "user-manager")).toBe(false);
+    expect(canApproveCall(APPROVER, CALL, "user-1")).toBe(true);
   });
 });
 
@@ -109,6 +126,53 @@ describe("CallDetail", () => {
     renderWithProviders(<CallDetail call={CALL} />);
     expect(await screen.findByText(/Waiting for approval/)).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Approve" })).not.toBeInTheDocument();
+  });
+
+  it("does not offer Approve to the call's author, and says why", async () => {
+    stubApi({ ...me("fund_manager", APPROVER), user: { ...me("x", []).user, id: "user-manager" } });
+    renderWithProviders(<CallDetail call={CALL} />);
+    expect(
+      await screen.findByText(/You drafted this call, so someone else must approve it/),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Approve" })).not.toBeInTheDocument();
+  });
+
+  it("asks before issuing, saying what will happen, then tells how many notices went out", async () => {
+    const user = userEvent.setup();
+    const approved: Call = {
+      ...CALL,
+      status: "approved",
+      approved_at: "2026-03-01T12:00:00Z",
+      allocations: [...CALL.allocations, SECOND_LP],
+    };
+    const issue = vi.fn(() =>
+      jsonResponse({ ...approved, status: "issued", issued_at: "2026-03-02T09:00:00Z" }),
+    );
+    stubApi(me("accountant", APPROVER), undefined, issue);
+    renderWithProviders(<CallDetail call={approved} />);
+
+    await user.click(await screen.findByRole("button", { name: "Issue to LPs" }));
+    const dialog = await screen.findByRole("dialog", { name: "Issue the capital call to the LPs" });
+    expect(dialog).toHaveTextContent("2 notices, one to each LP");
+    expect(dialog).toHaveTextContent("$1,000,000.00");
+    expect(dialog).toHaveTextContent("receivable");
+    expect(issue).not.toHaveBeenCalled();
+
+    await user.click(within(dialog).getByRole("button", { name: "Issue 2 notices" }));
+    expect(await screen.findByTestId("issued-notices")).toHaveTextContent("2 notices issued");
+    expect(issue).toHaveBeenCalledTimes(1);
+  });
+
+  it("issues nothing when the confirmation is declined", async () => {
+    const user = userEvent.setup();
+    const issue = vi.fn(() => jsonResponse(CALL));
+    stubApi(me("accountant", APPROVER), undefined, issue);
+    renderWithProviders(<CallDetail call={{ ...CALL, status: "approved" }} />);
+
+    await user.click(await screen.findByRole("button", { name: "Issue to LPs" }));
+    await user.click(await screen.findByRole("button", { name: "Not yet" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
+    expect(issue).not.toHaveBeenCalled();
   });
 
   it("hides Approve once the call is approved, and offers to issue it", async () => {

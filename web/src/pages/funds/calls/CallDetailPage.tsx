@@ -1,50 +1,38 @@
-import {
-  Alert,
-  Anchor,
-  Badge,
-  Button,
-  Group,
-  Modal,
-  Paper,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-} from "@mantine/core";
+import { Alert, Anchor, Badge, Button, Group, Modal, Paper, SimpleGrid, Stack, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconArrowLeft, IconCheck, IconFileTypePdf, IconSend, IconX } from "@tabler/icons-react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 
-import { api, unwrap } from "../../../api/client";
 import { ApiError, errorMessage } from "../../../api/problem";
-import type { ResponseOf } from "../../../api/types";
 import { useMe } from "../../../auth/session";
+import { DataTable, type DataTableColumn } from "../../../components/DataTable";
 import { ErrorAlert } from "../../../components/ErrorAlert";
 import { FullPageLoader } from "../../../components/FullPageLoader";
 import { PageHeader } from "../../../components/PageHeader";
-import { TableCard } from "../../../components/TableCard";
 import { formatDate, formatDateTime, humanize } from "../../../components/formatting";
 import { formatMoney, isZero } from "../shared/format";
 import { KpiCard } from "../shared/KpiCard";
 import { apiUrl } from "../shared/links";
 import { Money } from "../shared/Money";
-import { callKeys, fundKeys } from "../shared/queries";
 import { StatusBadge } from "../shared/StatusBadge";
-import { canApproveCall, canCancelCall, canIssueCall, canRecordPayment } from "./callRules";
+import { canApproveCall, canCancelCall, canIssueCall, canRecordPayment, isCallAuthor } from "./callRules";
 import { EqualizationCard } from "./EqualizationCard";
+import { useCall, useCallAction, type CallAction, type CallDetail as CallData } from "./queries";
 import { RecordPaymentForm } from "./RecordPaymentForm";
 
-type CallDetail = ResponseOf<"/api/v1/capital-calls/{call_id}", "get">;
+type CallDetail = CallData;
 type Allocation = CallDetail["allocations"][number];
-type Action = "approve" | "issue" | "cancel";
-
-const ACTION_WORDS: Record<Action, { verb: string; done: string }> = {
+const ACTION_WORDS: Record<CallAction, { verb: string; done: string }> = {
   approve: { verb: "approved", done: "is approved" },
   issue: { verb: "issued", done: "is issued to the LPs" },
   cancel: { verb: "cancelled", done: "is cancelled" },
 };
+
+/** `1 notice`, `12 notices`. */
+function noticeCount(count: number): string {
+  return `${count} ${count === 1 ? "notice" : "notices"}`;
+}
 
 function AllocationBadge({ call, allocation }: { call: CallDetail; allocation: Allocation }) {
   if (!["issued", "partially_paid", "paid"].includes(call.status)) {
@@ -82,78 +70,101 @@ function AllocationBadge({ call, allocation }: { call: CallDetail; allocation: A
   );
 }
 
-function AllocationsTable({ call }: { call: CallDetail }) {
+function allocationColumns(call: CallDetail): DataTableColumn<Allocation>[] {
   const cur = call.currency;
+  return [
+    { accessor: "sequence", title: "#" },
+    {
+      accessor: "investor_name",
+      title: "Investor",
+      render: (allocation) => (
+        <Anchor component={Link} to={`/investors/${allocation.investor_id}`} size="sm">
+          {allocation.investor_name}
+        </Anchor>
+      ),
+    },
+    {
+      accessor: "amount",
+      title: "Amount",
+      textAlign: "right",
+      visibleFrom: "md",
+      render: (allocation) => <Money value={allocation.amount} currency={cur} />,
+    },
+    {
+      accessor: "equalization_interest",
+      title: "Equalization interest",
+      textAlign: "right",
+      visibleFrom: "md",
+      render: (allocation) => <Money value={allocation.equalization_interest} currency={cur} />,
+    },
+    {
+      accessor: "amount_due",
+      title: "Due",
+      textAlign: "right",
+      render: (allocation) => <Money value={allocation.amount_due} currency={cur} fw={600} />,
+    },
+    {
+      accessor: "paid_amount",
+      title: "Paid",
+      textAlign: "right",
+      visibleFrom: "sm",
+      render: (allocation) => <Money value={allocation.paid_amount} currency={cur} />,
+    },
+    {
+      accessor: "outstanding",
+      title: "Outstanding",
+      textAlign: "right",
+      visibleFrom: "sm",
+      render: (allocation) => <Money value={allocation.outstanding} currency={cur} />,
+    },
+    {
+      accessor: "status",
+      title: "Status",
+      render: (allocation) => <AllocationBadge call={call} allocation={allocation} />,
+    },
+    {
+      accessor: "payment_reference",
+      title: "Reference",
+      visibleFrom: "md",
+      render: (allocation) => (
+        <Text size="xs" ff="monospace">
+          {allocation.payment_reference}
+        </Text>
+      ),
+    },
+    {
+      accessor: "notice",
+      title: "Notice",
+      render: (allocation) => (
+        <Anchor
+          href={apiUrl("/api/v1/capital-calls/{call_id}/notices/{investor_id}.pdf", {
+            call_id: call.id,
+            investor_id: allocation.investor_id,
+          })}
+          target="_blank"
+          rel="noopener"
+          size="sm"
+          aria-label={`Notice for ${allocation.investor_name} (PDF)`}
+        >
+          <Group gap={4} wrap="nowrap">
+            <IconFileTypePdf size={16} aria-hidden /> PDF
+          </Group>
+        </Anchor>
+      ),
+    },
+  ];
+}
+
+function AllocationsTable({ call }: { call: CallDetail }) {
   return (
-    <TableCard minWidth={980}>
-      <Table horizontalSpacing="md" verticalSpacing="xs" aria-label="Allocations" highlightOnHover>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>#</Table.Th>
-            <Table.Th>Investor</Table.Th>
-            <Table.Th ta="right">Amount</Table.Th>
-            <Table.Th ta="right">Equalization interest</Table.Th>
-            <Table.Th ta="right">Due</Table.Th>
-            <Table.Th ta="right">Paid</Table.Th>
-            <Table.Th ta="right">Outstanding</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>Reference</Table.Th>
-            <Table.Th>Notice</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {call.allocations.map((allocation) => (
-            <Table.Tr key={allocation.id} data-testid="allocation-row">
-              <Table.Td>{allocation.sequence}</Table.Td>
-              <Table.Td>
-                <Anchor component={Link} to={`/investors/${allocation.investor_id}`} size="sm">
-                  {allocation.investor_name}
-                </Anchor>
-              </Table.Td>
-              <Table.Td ta="right">
-                <Money value={allocation.amount} currency={cur} />
-              </Table.Td>
-              <Table.Td ta="right">
-                <Money value={allocation.equalization_interest} currency={cur} />
-              </Table.Td>
-              <Table.Td ta="right">
-                <Money value={allocation.amount_due} currency={cur} fw={600} />
-              </Table.Td>
-              <Table.Td ta="right">
-                <Money value={allocation.paid_amount} currency={cur} />
-              </Table.Td>
-              <Table.Td ta="right">
-                <Money value={allocation.outstanding} currency={cur} />
-              </Table.Td>
-              <Table.Td>
-                <AllocationBadge call={call} allocation={allocation} />
-              </Table.Td>
-              <Table.Td>
-                <Text size="xs" ff="monospace">
-                  {allocation.payment_reference}
-                </Text>
-              </Table.Td>
-              <Table.Td>
-                <Anchor
-                  href={apiUrl("/api/v1/capital-calls/{call_id}/notices/{investor_id}.pdf", {
-                    call_id: call.id,
-                    investor_id: allocation.investor_id,
-                  })}
-                  target="_blank"
-                  rel="noopener"
-                  size="sm"
-                  aria-label={`Notice for ${allocation.investor_name} (PDF)`}
-                >
-                  <Group gap={4} wrap="nowrap">
-                    <IconFileTypePdf size={16} aria-hidden /> PDF
-                  </Group>
-                </Anchor>
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </TableCard>
+    <DataTable
+      label="Allocations"
+      columns={allocationColumns(call)}
+      records={call.allocations}
+      idAccessor="id"
+      noRecordsText="No LP is allocated a share of this call."
+      rowAttributes={() => ({ "data-testid": "allocation-row" })}
+    />
   );
 }
 
@@ -182,38 +193,37 @@ function History({ call }: { call: CallDetail }) {
 export function CallDetail({ call }: { call: CallDetail }) {
   const me = useMe();
   const permissions = me.data?.permissions ?? [];
-  const queryClient = useQueryClient();
-  const [failure, setFailure] = useState<{ action: Action; error: unknown } | null>(null);
-  const [confirmingCancel, setConfirmingCancel] = useState(false);
+  const userId = me.data?.user.id;
+  const [failure, setFailure] = useState<{ action: CallAction; error: unknown } | null>(null);
+  const [confirming, setConfirming] = useState<"issue" | "cancel" | null>(null);
+  const [issuedNotices, setIssuedNotices] = useState<number | null>(null);
+  const act = useCallAction(call.id);
 
-  const act = useMutation({
-    mutationFn: (action: Action) => {
-      const params = { params: { path: { call_id: call.id } } };
-      if (action === "approve") return unwrap(api.POST("/api/v1/capital-calls/{call_id}/approve", params));
-      if (action === "issue") return unwrap(api.POST("/api/v1/capital-calls/{call_id}/issue", params));
-      return unwrap(api.POST("/api/v1/capital-calls/{call_id}/cancel", params));
-    },
-    onMutate: () => setFailure(null),
-    onSuccess: async (updated, action) => {
-      setConfirmingCancel(false);
-      queryClient.setQueryData(callKeys.detail(call.id), updated);
-      notifications.show({
-        message: `Capital call ${updated.number} ${ACTION_WORDS[action].done}.`,
-        color: "teal",
-      });
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: callKeys.all }),
-        queryClient.invalidateQueries({ queryKey: fundKeys.all }),
-      ]);
-    },
-    onError: (error, action) => {
-      setConfirmingCancel(false);
-      setFailure({ action, error });
-    },
-  });
+  function run(action: CallAction) {
+    setFailure(null);
+    act.mutate(action, {
+      onSuccess: (updated) => {
+        setConfirming(null);
+        const notices = action === "issue" ? updated.allocations.length : null;
+        setIssuedNotices(notices);
+        notifications.show({
+          message:
+            notices === null
+              ? `Capital call ${updated.number} ${ACTION_WORDS[action].done}.`
+              : `Capital call ${updated.number} ${ACTION_WORDS[action].done}: ${noticeCount(notices)} issued.`,
+          color: "teal",
+        });
+      },
+      onError: (error) => {
+        setConfirming(null);
+        setFailure({ action, error });
+      },
+    });
+  }
 
   const cur = call.currency;
   const isConflict = failure?.error instanceof ApiError && failure.error.status === 409;
+  const isAuthor = isCallAuthor(call, userId);
 
   return (
     <>
@@ -240,21 +250,17 @@ export function CallDetail({ call }: { call: CallDetail }) {
       />
       <Stack gap="md">
         <Group gap="sm">
-          {canApproveCall(permissions, call) ? (
+          {canApproveCall(permissions, call, userId) ? (
             <Button
               leftSection={<IconCheck size={16} />}
               loading={act.isPending && act.variables === "approve"}
-              onClick={() => act.mutate("approve")}
+              onClick={() => run("approve")}
             >
               Approve
             </Button>
           ) : null}
           {canIssueCall(permissions, call) ? (
-            <Button
-              leftSection={<IconSend size={16} />}
-              loading={act.isPending && act.variables === "issue"}
-              onClick={() => act.mutate("issue")}
-            >
+            <Button leftSection={<IconSend size={16} />} onClick={() => setConfirming("issue")}>
               Issue to LPs
             </Button>
           ) : null}
@@ -263,7 +269,7 @@ export function CallDetail({ call }: { call: CallDetail }) {
               variant="light"
               color="red"
               leftSection={<IconX size={16} />}
-              onClick={() => setConfirmingCancel(true)}
+              onClick={() => setConfirming("cancel")}
             >
               Cancel call
             </Button>
@@ -273,7 +279,23 @@ export function CallDetail({ call }: { call: CallDetail }) {
               Waiting for approval by someone holding the approval permission.
             </Text>
           ) : null}
+          {call.status === "draft" && permissions.includes("capital_call:approve") && isAuthor ? (
+            <Text size="sm" c="dimmed" data-testid="author-cannot-approve">
+              You drafted this call, so someone else must approve it.
+            </Text>
+          ) : null}
         </Group>
+        {issuedNotices !== null ? (
+          <Alert
+            color="teal"
+            title="Issued to the LPs"
+            withCloseButton
+            onClose={() => setIssuedNotices(null)}
+            data-testid="issued-notices"
+          >
+            {noticeCount(issuedNotices)} issued, one to each LP; the amounts are now receivable.
+          </Alert>
+        ) : null}
         {failure ? (
           <Alert
             color={isConflict ? "orange" : "red"}
@@ -312,8 +334,37 @@ export function CallDetail({ call }: { call: CallDetail }) {
         ) : null}
       </Stack>
       <Modal
-        opened={confirmingCancel}
-        onClose={() => setConfirmingCancel(false)}
+        opened={confirming === "issue"}
+        onClose={() => setConfirming(null)}
+        title="Issue the capital call to the LPs"
+      >
+        <Stack gap="md">
+          <Text size="sm">
+            Capital call {call.number} will be issued: {noticeCount(call.allocations.length)}, one to each LP,
+            ask for {formatMoney(call.amount_due, cur)} due {formatDate(call.due_date)}. Each LP&apos;s share
+            is posted to the ledger as receivable, and payments can be recorded from then on.
+          </Text>
+          <Text size="sm" c="dimmed">
+            An issued call can be cancelled only while nothing is paid on it.
+          </Text>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setConfirming(null)}>
+              Not yet
+            </Button>
+            <Button
+              leftSection={<IconSend size={16} />}
+              loading={act.isPending}
+              onClick={() => run("issue")}
+              data-autofocus
+            >
+              Issue {noticeCount(call.allocations.length)}
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+      <Modal
+        opened={confirming === "cancel"}
+        onClose={() => setConfirming(null)}
         title="Cancel the capital call"
       >
         <Stack gap="md">
@@ -322,10 +373,10 @@ export function CallDetail({ call }: { call: CallDetail }) {
             cannot be undone.
           </Text>
           <Group justify="flex-end">
-            <Button variant="default" onClick={() => setConfirmingCancel(false)}>
+            <Button variant="default" onClick={() => setConfirming(null)}>
               Keep it
             </Button>
-            <Button color="red" loading={act.isPending} onClick={() => act.mutate("cancel")} data-autofocus>
+            <Button color="red" loading={act.isPending} onClick={() => run("cancel")} data-autofocus>
               Cancel call
             </Button>
           </Group>
@@ -338,11 +389,7 @@ export function CallDetail({ call }: { call: CallDetail }) {
 /** `/capital-calls/:callId`. */
 export function CallDetailPage() {
   const { callId = "" } = useParams();
-  const call = useQuery({
-    queryKey: callKeys.detail(callId),
-    queryFn: () =>
-      unwrap(api.GET("/api/v1/capital-calls/{call_id}", { params: { path: { call_id: callId } } })),
-  });
+  const call = useCall(callId);
   if (call.isPending) return <FullPageLoader label="Loading the capital call" inline />;
   if (call.isError) {
     return <ErrorAlert error={call.error} onRetry={() => void call.refetch()} isRetrying={call.isFetching} />;

@@ -29,7 +29,8 @@ import { formatDate, humanize } from "../../../components/formatting";
 import { DateField } from "../shared/DateField";
 import { formatMoney, parseAmount, todayIso } from "../shared/format";
 import { Money } from "../shared/Money";
-import { callKeys, fundKeys, type Fund } from "../shared/queries";
+import { type Fund } from "../shared/queries";
+import { callKeys, fundKeys } from "../../../api/queryKeys";
 
 type CallCreate = BodyOf<"/api/v1/funds/{fund_id}/capital-calls", "post">;
 type CallPreview = ResponseOf<"/api/v1/funds/{fund_id}/capital-calls/preview", "post">;

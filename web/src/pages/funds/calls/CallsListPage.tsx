@@ -1,15 +1,11 @@
-import { Group, Select, Stack, Switch } from "@mantine/core";
+import { Group, Select, Switch } from "@mantine/core";
 import { useState } from "react";
 
-import { ErrorAlert } from "../../../components/ErrorAlert";
-import { LoadMore } from "../../../components/LoadMore";
 import { PageHeader } from "../../../components/PageHeader";
-import { TableSkeleton } from "../../../components/TableSkeleton";
-import { CsvButton } from "../shared/CsvButton";
 import { csvUrl } from "../shared/links";
 import { useFundOptions } from "../shared/queries";
 import { CallsTable } from "./CallsTable";
-import { useCalls, type CallFilters } from "./useCalls";
+import { useCalls, type CallFilters } from "./queries";
 
 export const CALL_STATUSES = [
   { value: "draft", label: "Draft" },
@@ -39,56 +35,41 @@ export function CallsListPage() {
       <PageHeader
         title="Capital calls"
         description="Calls across your funds. A new call is drafted from its fund's page."
-        actions={<CsvButton href={csvUrl("/api/v1/capital-calls", {}, filters)} />}
       />
-      <Stack gap="md">
-        <Group gap="sm" align="flex-end" wrap="wrap">
-          <Select
-            label="Fund"
-            placeholder="Every fund"
-            data={funds.data ?? []}
-            value={fundId}
-            onChange={setFundId}
-            clearable
-            searchable
-            w={{ base: "100%", sm: 260 }}
-          />
-          <Select
-            label="Status"
-            placeholder="Any status"
-            data={CALL_STATUSES}
-            value={status}
-            onChange={setStatus}
-            clearable
-            w={{ base: "100%", sm: 180 }}
-          />
-          <Switch
-            label="Overdue only"
-            checked={overdue}
-            onChange={(event) => setOverdue(event.currentTarget.checked)}
-            mb={8}
-          />
-        </Group>
-        {calls.isPending ? (
-          <TableSkeleton label="Loading capital calls" />
-        ) : calls.isError && calls.rows.length === 0 ? (
-          <ErrorAlert
-            error={calls.error}
-            onRetry={() => void calls.refetch()}
-            isRetrying={calls.isFetching}
-          />
-        ) : (
-          <>
-            <CallsTable calls={calls.rows} />
-            <LoadMore
-              hasNextPage={calls.hasNextPage}
-              isFetchingNextPage={calls.isFetchingNextPage}
-              error={calls.error}
-              fetchNextPage={() => void calls.fetchNextPage()}
+      <CallsTable
+        calls={calls.rows}
+        query={calls}
+        csvHref={csvUrl("/api/v1/capital-calls", {}, filters)}
+        toolbar={
+          <Group gap="sm" align="flex-end" wrap="wrap">
+            <Select
+              label="Fund"
+              placeholder="Every fund"
+              data={funds.data ?? []}
+              value={fundId}
+              onChange={setFundId}
+              clearable
+              searchable
+              w={{ base: "100%", sm: 260 }}
             />
-          </>
-        )}
-      </Stack>
+            <Select
+              label="Status"
+              placeholder="Any status"
+              data={CALL_STATUSES}
+              value={status}
+              onChange={setStatus}
+              clearable
+              w={{ base: "100%", sm: 180 }}
+            />
+            <Switch
+              label="Overdue only"
+              checked={overdue}
+              onChange={(event) => setOverdue(event.currentTarget.checked)}
+              mb={8}
+            />
+          </Group>
+        }
+      />
     </>
   );
 }

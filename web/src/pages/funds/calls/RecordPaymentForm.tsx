@@ -9,8 +9,8 @@ import { applyProblemToForm } from "../../../api/forms";
 import type { BodyOf, ResponseOf } from "../../../api/types";
 import { DateField } from "../shared/DateField";
 import { formatMoney, isZero, parseAmount, todayIso } from "../shared/format";
-import { callKeys, fundKeys, paymentKeys } from "../shared/queries";
 import { newIdempotencyKey } from "../shared/upload";
+import { callKeys, fundKeys, paymentKeys } from "../../../api/queryKeys";
 
 type CallDetail = ResponseOf<"/api/v1/capital-calls/{call_id}", "get">;
 type PaymentCreate = BodyOf<"/api/v1/capital-calls/{call_id}/payments", "post">;

@@ -3,11 +3,27 @@
 export interface CallState {
   status: string;
   paid_amount: string;
+  /** The user who drafted the call. */
+  created_by?: string | null;
 }
 
-/** Approve: a draft, for holders of `capital_call:approve` (the API refuses the call's author). */
-export function canApproveCall(permissions: readonly string[], call: CallState): boolean {
-  return permissions.includes("capital_call:approve") && call.status === "draft";
+/** True when `userId` drafted the call: the author of a call may not approve it (maker/checker). */
+export function isCallAuthor(call: CallState, userId: string | null | undefined): boolean {
+  return Boolean(userId && call.created_by && call.created_by === userId);
+}
+
+/**
+ * Approve: a draft, for holders of `capital_call:approve` other than its author (the API
+ * refuses the author too; the button is not offered to them).
+ */
+export function canApproveCall(
+  permissions: readonly string[],
+  call: CallState,
+  userId?: string | null,
+): boolean {
+  return (
+    permissions.includes("capital_call:approve") && call.status === "draft" && !isCallAuthor(call, userId)
+  );
 }
 
 export function canIssueCall(permissions: readonly string[], call: CallState): boolean {

@@ -11,8 +11,8 @@ import { ApiError } from "../../../api/problem";
 import { formatDate } from "../../../components/formatting";
 import { DateField } from "../shared/DateField";
 import { formatMoney, todayIso } from "../shared/format";
-import { callKeys } from "../shared/queries";
 import { closeName, refreshAfter, type Close, type CloseFigures, type EqualizationCreate } from "./closes";
+import { callKeys } from "../../../api/queryKeys";
 
 interface EqualizationValues {
   call_date: string | null;

@@ -4,7 +4,8 @@ import { useQuery, type QueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../../../api/client";
 import type { BodyOf, ResponseOf } from "../../../api/types";
 import { sumAmounts } from "../shared/format";
-import { PICKER_LIMIT, callKeys, fundKeys, investorKeys } from "../shared/queries";
+import { PICKER_LIMIT } from "../shared/queries";
+import { callKeys, closeKeys, fundKeys, investorKeys } from "../../../api/queryKeys";
 
 export type Close = ResponseOf<"/api/v1/funds/{fund_id}/closes", "get">[number];
 export type CloseCreate = BodyOf<"/api/v1/funds/{fund_id}/closes", "post">;
@@ -13,13 +14,6 @@ export type EqualizationCall = ResponseOf<"/api/v1/funds/{fund_id}/closes/{close
 export type Transfer = ResponseOf<"/api/v1/funds/{fund_id}/transfers", "get">[number];
 export type TransferCreate = BodyOf<"/api/v1/funds/{fund_id}/transfers", "post">;
 export type Commitment = ResponseOf<"/api/v1/funds/{fund_id}/commitments", "get">["items"][number];
-
-export const closeKeys = {
-  closes: (fundId: string) => fundKeys.part(fundId, "closes"),
-  transfers: (fundId: string) => fundKeys.part(fundId, "transfers"),
-  /** Every commitment of the fund in one page, for pickers and the figures of each close. */
-  commitments: (fundId: string) => fundKeys.part(fundId, "commitments", "all"),
-};
 
 /** The fund's closes, the initial close first. */
 export function useCloses(fundId: string) {

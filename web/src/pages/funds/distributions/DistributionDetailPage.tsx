@@ -18,10 +18,10 @@ import { DateField } from "../shared/DateField";
 import { formatMoney, todayIso } from "../shared/format";
 import { KpiCard } from "../shared/KpiCard";
 import { apiUrl } from "../shared/links";
-import { distributionKeys, fundKeys } from "../shared/queries";
 import { StatusBadge } from "../shared/StatusBadge";
 import { newIdempotencyKey } from "../shared/upload";
 import { WaterfallTables } from "./WaterfallTables";
+import { distributionKeys, fundKeys } from "../../../api/queryKeys";
 
 type Distribution = ResponseOf<"/api/v1/distributions/{distribution_id}", "get">;
 type Action = "approve" | "issue" | "pay" | "cancel";

@@ -26,8 +26,9 @@ import { hasPermission, useMe } from "../../../auth/session";
 import { formatDate, humanize } from "../../../components/formatting";
 import { DateField } from "../shared/DateField";
 import { formatMoney, parseAmount, todayIso } from "../shared/format";
-import { PICKER_LIMIT, distributionKeys, fundKeys, type Fund } from "../shared/queries";
+import { PICKER_LIMIT, type Fund } from "../shared/queries";
 import { WaterfallTables } from "./WaterfallTables";
+import { distributionKeys, fundKeys } from "../../../api/queryKeys";
 
 type DistributionCreate = BodyOf<"/api/v1/funds/{fund_id}/distributions", "post">;
 type Preview = ResponseOf<"/api/v1/funds/{fund_id}/distributions/preview", "post">;

@@ -10,7 +10,7 @@ import { LoadMore } from "../../../components/LoadMore";
 import { TableCard } from "../../../components/TableCard";
 import { TableSkeleton } from "../../../components/TableSkeleton";
 import { formatDate, humanize } from "../../../components/formatting";
-import { CsvButton } from "../shared/CsvButton";
+import { CsvButton } from "../../../components/CsvButton";
 import { formatMoney } from "../shared/format";
 import { csvUrl } from "../shared/links";
 import { Money } from "../shared/Money";

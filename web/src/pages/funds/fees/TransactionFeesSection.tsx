@@ -25,7 +25,7 @@ import { LoadMore } from "../../../components/LoadMore";
 import { TableCard } from "../../../components/TableCard";
 import { TableSkeleton } from "../../../components/TableSkeleton";
 import { formatDate } from "../../../components/formatting";
-import { CsvButton } from "../shared/CsvButton";
+import { CsvButton } from "../../../components/CsvButton";
 import { DateField } from "../shared/DateField";
 import { formatMoney, parseAmount, todayIso } from "../shared/format";
 import { csvUrl } from "../shared/links";

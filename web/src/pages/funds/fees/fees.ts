@@ -5,7 +5,8 @@ import { api, unwrap } from "../../../api/client";
 import { useCursorList } from "../../../api/pagination";
 import type { BodyOf, ResponseOf } from "../../../api/types";
 import { humanize } from "../../../components/formatting";
-import { PICKER_LIMIT, callKeys, fundKeys } from "../shared/queries";
+import { PICKER_LIMIT } from "../shared/queries";
+import { callKeys, feeKeys, fundKeys } from "../../../api/queryKeys";
 
 export type FeeRun = ResponseOf<"/api/v1/funds/{fund_id}/fee-runs", "get">["items"][number];
 export type FeeRunDetail = ResponseOf<"/api/v1/funds/{fund_id}/fee-runs", "post">;
@@ -19,12 +20,6 @@ export interface CompanyOption {
   value: string;
   label: string;
 }
-
-export const feeKeys = {
-  feeRuns: (fundId: string) => fundKeys.part(fundId, "fee-runs"),
-  expenses: (fundId: string) => fundKeys.part(fundId, "expenses"),
-  transactionFees: (fundId: string) => fundKeys.part(fundId, "transaction-fees"),
-};
 
 /** The fund's fee runs, latest period first, page after page. */
 export function useFeeRuns(fundId: string) {

@@ -1,28 +1,24 @@
-import { Badge, Group, Paper, Stack, Table, Text, Tooltip } from "@mantine/core";
+import { Badge, Group, Paper, Stack, Text, Tooltip } from "@mantine/core";
 import { IconCircleCheck, IconAlertCircle } from "@tabler/icons-react";
-import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 
-import { api, unwrap } from "../../../api/client";
-import { useCursorList } from "../../../api/pagination";
-import type { ResponseOf } from "../../../api/types";
+import { DataTable, type DataTableColumn, type DataTableQuery } from "../../../components/DataTable";
 import { ErrorAlert } from "../../../components/ErrorAlert";
-import { LoadMore } from "../../../components/LoadMore";
-import { TableCard } from "../../../components/TableCard";
-import { TableSkeleton } from "../../../components/TableSkeleton";
 import { formatDate } from "../../../components/formatting";
-import { CsvButton } from "../shared/CsvButton";
 import { DateField } from "../shared/DateField";
-import { formatMoney, todayIso } from "../shared/format";
+import { formatMoney, sumAmounts, todayIso } from "../shared/format";
 import { csvUrl } from "../shared/links";
 import { Money } from "../shared/Money";
-import { fundKeys, type Fund } from "../shared/queries";
+import type { Fund } from "../shared/queries";
+import { useCapitalAccounts, useReconciliation, type CapitalAccount, type Reconciliation } from "./queries";
 
-type CapitalAccount = ResponseOf<"/api/v1/funds/{fund_id}/capital-accounts", "get">["items"][number];
-type Reconciliation = ResponseOf<"/api/v1/funds/{fund_id}/reconciliation", "get">;
+type AmountKey = {
+  [K in keyof CapitalAccount]: CapitalAccount[K] extends string ? K : never;
+}[keyof CapitalAccount] &
+  string;
 
 /** The columns of an ILPA capital account statement, in its order. */
-export const ACCOUNT_COLUMNS: { key: keyof CapitalAccount & string; label: string }[] = [
+export const ACCOUNT_COLUMNS: { key: AmountKey; label: string }[] = [
   { key: "beginning_balance", label: "Beginning" },
   { key: "contributions", label: "Contributions" },
   { key: "distributions", label: "Distributions" },
@@ -37,67 +33,90 @@ export const ACCOUNT_COLUMNS: { key: keyof CapitalAccount & string; label: strin
   { key: "ending_balance", label: "Ending" },
 ];
 
-/** Capital accounts, one row per partner, as the API computed them. */
+function accountColumns(accounts: readonly CapitalAccount[]): DataTableColumn<CapitalAccount>[] {
+  const currencies = new Set(accounts.map((account) => account.currency));
+  const currency = currencies.size === 1 ? (accounts[0]?.currency ?? null) : null;
+  // A total only adds up amounts of one currency; a list across currencies has none.
+  const withTotal = currency !== null && accounts.length > 1;
+  return [
+    {
+      accessor: "investor_name",
+      title: "Partner",
+      width: 220,
+      footer: withTotal ? "Total" : undefined,
+      render: (account) => (
+        <>
+          <Group gap={6} wrap="nowrap">
+            <Text size="sm">{account.investor_name}</Text>
+            {account.is_gp ? (
+              <Badge size="xs" variant="outline">
+                GP
+              </Badge>
+            ) : null}
+          </Group>
+          <Text size="xs" c="dimmed">
+            {account.fund_name}
+          </Text>
+        </>
+      ),
+    },
+    ...ACCOUNT_COLUMNS.map((column): DataTableColumn<CapitalAccount> => ({
+      accessor: column.key,
+      title: column.label,
+      textAlign: "right",
+      wrapTitle: true,
+      footer:
+        withTotal && currency ? (
+          <Money
+            value={sumAmounts(accounts.map((account) => account[column.key]))}
+            currency={currency}
+            fw={600}
+          />
+        ) : undefined,
+      render: (account) => (
+        <Money
+          value={account[column.key]}
+          currency={account.currency}
+          fw={column.key === "ending_balance" ? 600 : undefined}
+        />
+      ),
+    })),
+  ];
+}
+
+/**
+ * Capital accounts, one row per partner, as the API computed them, with a total row that adds
+ * each column exactly; the partner column stays in view while the amounts scroll sideways.
+ */
 export function CapitalAccountsTable({
   accounts,
   label,
+  query,
+  toolbar,
+  csvHref,
 }: {
   accounts: readonly CapitalAccount[];
   label: string;
+  query?: DataTableQuery;
+  toolbar?: ReactNode;
+  csvHref?: string;
 }) {
   return (
-    <TableCard minWidth={1500}>
-      <Table horizontalSpacing="sm" verticalSpacing="xs" aria-label={label} highlightOnHover>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th miw={220}>Partner</Table.Th>
-            {ACCOUNT_COLUMNS.map((column) => (
-              <Table.Th key={column.key} ta="right">
-                {column.label}
-              </Table.Th>
-            ))}
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {accounts.length === 0 ? (
-            <Table.Tr>
-              <Table.Td colSpan={ACCOUNT_COLUMNS.length + 1}>
-                <Text size="sm" c="dimmed" ta="center" py="md">
-                  No capital accounts for this period.
-                </Text>
-              </Table.Td>
-            </Table.Tr>
-          ) : (
-            accounts.map((account) => (
-              <Table.Tr key={`${account.fund_id}-${account.investor_id}`} data-testid="capital-account-row">
-                <Table.Td>
-                  <Group gap={6} wrap="nowrap">
-                    <Text size="sm">{account.investor_name}</Text>
-                    {account.is_gp ? (
-                      <Badge size="xs" variant="outline">
-                        GP
-                      </Badge>
-                    ) : null}
-                  </Group>
-                  <Text size="xs" c="dimmed">
-                    {account.fund_name}
-                  </Text>
-                </Table.Td>
-                {ACCOUNT_COLUMNS.map((column) => (
-                  <Table.Td key={column.key} ta="right">
-                    <Money
-                      value={String(account[column.key])}
-                      currency={account.currency}
-                      fw={column.key === "ending_balance" ? 600 : undefined}
-                    />
-                  </Table.Td>
-                ))}
-              </Table.Tr>
-            ))
-          )}
-        </Table.Tbody>
-      </Table>
-    </TableCard>
+    <DataTable
+      label={label}
+      columns={accountColumns(accounts)}
+      records={accounts}
+      idAccessor={(account) => `${account.fund_id}-${account.investor_id}`}
+      query={query}
+      noRecordsText="No capital accounts for this period."
+      minWidth={900}
+      pinFirstColumn
+      alwaysShowScrollbar
+      cardsBelow="sm"
+      toolbar={toolbar}
+      csvHref={csvHref}
+      rowAttributes={() => ({ "data-testid": "capital-account-row" })}
+    />
   );
 }
 
@@ -138,66 +157,35 @@ export function CapitalAccountsTab({ fund }: { fund: Fund }) {
   const [start, setStart] = useState<string | null>(null);
   const [end, setEnd] = useState<string | null>(todayIso());
   const period = { ...(start ? { start } : {}), ...(end ? { end } : {}) };
-  const accounts = useCursorList(fundKeys.part(fund.id, "capital-accounts", period), (cursor) =>
-    unwrap(
-      api.GET("/api/v1/funds/{fund_id}/capital-accounts", {
-        params: {
-          path: { fund_id: fund.id },
-          query: { ...period, limit: 200, ...(cursor ? { cursor } : {}) },
-        },
-      }),
-    ),
-  );
-  const reconciliation = useQuery({
-    queryKey: fundKeys.part(fund.id, "reconciliation", end),
-    queryFn: () =>
-      unwrap(
-        api.GET("/api/v1/funds/{fund_id}/reconciliation", {
-          params: { path: { fund_id: fund.id }, query: end ? { as_of: end } : {} },
-        }),
-      ),
-  });
+  const accounts = useCapitalAccounts(fund.id, period);
+  const reconciliation = useReconciliation(fund.id, end);
 
   return (
     <Stack gap="md">
-      <Group gap="sm" align="flex-end" justify="space-between" wrap="wrap">
-        <Group gap="sm" align="flex-end">
-          <DateField
-            label="From"
-            placeholder="Since inception"
-            value={start}
-            onChange={setStart}
-            clearable
-            w={170}
-          />
-          <DateField label="To" value={end} onChange={setEnd} clearable w={170} />
-        </Group>
-        <CsvButton href={csvUrl("/api/v1/funds/{fund_id}/capital-accounts", { fund_id: fund.id }, period)} />
-      </Group>
       {reconciliation.isError ? (
         <ErrorAlert error={reconciliation.error} title="The reconciliation check could not run" />
       ) : reconciliation.data ? (
         <ReconciliationBadge reconciliation={reconciliation.data} />
       ) : null}
-      {accounts.isPending ? (
-        <TableSkeleton label="Loading capital accounts" />
-      ) : accounts.isError && accounts.rows.length === 0 ? (
-        <ErrorAlert
-          error={accounts.error}
-          onRetry={() => void accounts.refetch()}
-          isRetrying={accounts.isFetching}
-        />
-      ) : (
-        <>
-          <CapitalAccountsTable accounts={accounts.rows} label="Capital accounts" />
-          <LoadMore
-            hasNextPage={accounts.hasNextPage}
-            isFetchingNextPage={accounts.isFetchingNextPage}
-            error={accounts.error}
-            fetchNextPage={() => void accounts.fetchNextPage()}
-          />
-        </>
-      )}
+      <CapitalAccountsTable
+        accounts={accounts.rows}
+        label="Capital accounts"
+        query={accounts}
+        csvHref={csvUrl("/api/v1/funds/{fund_id}/capital-accounts", { fund_id: fund.id }, period)}
+        toolbar={
+          <Group gap="sm" align="flex-end">
+            <DateField
+              label="From"
+              placeholder="Since inception"
+              value={start}
+              onChange={setStart}
+              clearable
+              w={170}
+            />
+            <DateField label="To" value={end} onChange={setEnd} clearable w={170} />
+          </Group>
+        }
+      />
     </Stack>
   );
 }

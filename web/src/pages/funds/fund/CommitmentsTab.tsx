@@ -30,12 +30,13 @@ import { TableSkeleton } from "../../../components/TableSkeleton";
 import { formatDate } from "../../../components/formatting";
 import { ClosesSection } from "../closes/ClosesSection";
 import { TransfersSection } from "../closes/TransfersSection";
-import { CsvButton } from "../shared/CsvButton";
+import { CsvButton } from "../../../components/CsvButton";
 import { parseAmount } from "../shared/format";
 import { csvUrl } from "../shared/links";
 import { Money } from "../shared/Money";
-import { fundKeys, useInvestorOptions, type Fund } from "../shared/queries";
+import { useInvestorOptions, type Fund } from "../shared/queries";
 import { StatusBadge } from "../shared/StatusBadge";
+import { fundKeys } from "../../../api/queryKeys";
 
 interface CommitmentFormValues {
   investor_id: string | null;

@@ -10,11 +10,12 @@ import { LoadMore } from "../../../components/LoadMore";
 import { TableCard } from "../../../components/TableCard";
 import { TableSkeleton } from "../../../components/TableSkeleton";
 import { formatDate, humanize } from "../../../components/formatting";
-import { CsvButton } from "../shared/CsvButton";
+import { CsvButton } from "../../../components/CsvButton";
 import { csvUrl } from "../shared/links";
 import { Money } from "../shared/Money";
-import { distributionKeys, type Fund } from "../shared/queries";
+import { type Fund } from "../shared/queries";
 import { StatusBadge } from "../shared/StatusBadge";
+import { distributionKeys } from "../../../api/queryKeys";
 
 /** A fund's distributions, and the way to draft a new one through the waterfall. */
 export function DistributionsTab({ fund }: { fund: Fund }) {

@@ -22,8 +22,9 @@ import type { ResponseOf } from "../../../api/types";
 import { TableCard } from "../../../components/TableCard";
 import { humanize } from "../../../components/formatting";
 import { apiUrl } from "../shared/links";
-import { fundKeys, investorKeys, type Fund } from "../shared/queries";
+import { type Fund } from "../shared/queries";
 import { fileUpload, newIdempotencyKey } from "../shared/upload";
+import { fundKeys, investorKeys } from "../../../api/queryKeys";
 
 type ImportResult = ResponseOf<"/api/v1/funds/{fund_id}/imports/{kind}", "post">;
 type ImportKind = "investors" | "commitments" | "cash_flows";

@@ -15,7 +15,8 @@ import { formatMoney, todayIso } from "../shared/format";
 import { apiUrl } from "../shared/links";
 import { Money } from "../shared/Money";
 import { QueryView } from "../shared/PanelState";
-import { fundKeys, type Fund } from "../shared/queries";
+import { type Fund } from "../shared/queries";
+import { fundKeys } from "../../../api/queryKeys";
 
 function TrialBalance({ fund }: { fund: Fund }) {
   const [asOf, setAsOf] = useState<string | null>(todayIso());

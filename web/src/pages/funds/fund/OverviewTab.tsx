@@ -17,8 +17,9 @@ import {
 } from "../shared/format";
 import { KpiCard } from "../shared/KpiCard";
 import { QueryView } from "../shared/PanelState";
-import { fundKeys, type Fund } from "../shared/queries";
+import { type Fund } from "../shared/queries";
 import { StatusBadge } from "../shared/StatusBadge";
+import { fundKeys } from "../../../api/queryKeys";
 
 type Dashboard = ResponseOf<"/api/v1/funds/{fund_id}/dashboard", "get">;
 type JCurvePoint = Dashboard["j_curve"][number];

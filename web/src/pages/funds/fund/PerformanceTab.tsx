@@ -10,14 +10,15 @@ import { LoadMore } from "../../../components/LoadMore";
 import { TableCard } from "../../../components/TableCard";
 import { TableSkeleton } from "../../../components/TableSkeleton";
 import { formatDate } from "../../../components/formatting";
-import { CsvButton } from "../shared/CsvButton";
+import { CsvButton } from "../../../components/CsvButton";
 import { DateField } from "../shared/DateField";
 import { formatMoney, formatMoneyCompact, formatMultiple, formatPercent, todayIso } from "../shared/format";
 import { KpiCard } from "../shared/KpiCard";
 import { csvUrl } from "../shared/links";
 import { Money } from "../shared/Money";
 import { QueryView } from "../shared/PanelState";
-import { PICKER_LIMIT, fundKeys, type Fund } from "../shared/queries";
+import { PICKER_LIMIT, type Fund } from "../shared/queries";
+import { fundKeys } from "../../../api/queryKeys";
 
 type Performance = ResponseOf<"/api/v1/funds/{fund_id}/performance", "get">;
 

@@ -28,15 +28,16 @@ import { LoadMore } from "../../../components/LoadMore";
 import { TableCard } from "../../../components/TableCard";
 import { TableSkeleton } from "../../../components/TableSkeleton";
 import { formatDate } from "../../../components/formatting";
-import { CsvButton } from "../shared/CsvButton";
+import { CsvButton } from "../../../components/CsvButton";
 import { DateField } from "../shared/DateField";
 import { formatMoney, formatMoneyCompact, parseAmount, todayIso } from "../shared/format";
 import { KpiCard } from "../shared/KpiCard";
 import { csvUrl } from "../shared/links";
 import { Money } from "../shared/Money";
-import { fundKeys, type Fund } from "../shared/queries";
+import { type Fund } from "../shared/queries";
 import { StatusBadge } from "../shared/StatusBadge";
 import { newIdempotencyKey } from "../shared/upload";
+import { fundKeys } from "../../../api/queryKeys";
 
 type Company = ResponseOf<"/api/v1/funds/{fund_id}/portfolio-companies", "get">["items"][number];
 type Entry = { kind: "investment" | "valuation"; company: Company };

@@ -26,12 +26,13 @@ import { LoadMore } from "../../../components/LoadMore";
 import { TableCard } from "../../../components/TableCard";
 import { TableSkeleton } from "../../../components/TableSkeleton";
 import { formatDate, formatDateTime, humanize } from "../../../components/formatting";
-import { CsvButton } from "../shared/CsvButton";
+import { CsvButton } from "../../../components/CsvButton";
 import { DateField } from "../shared/DateField";
 import { previousQuarterEnd, todayIso } from "../shared/format";
 import { apiLink, apiUrl, csvUrl } from "../shared/links";
-import { fundKeys, type Fund } from "../shared/queries";
+import { type Fund } from "../shared/queries";
 import { StatusBadge } from "../shared/StatusBadge";
+import { fundKeys } from "../../../api/queryKeys";
 
 type Statement = ResponseOf<"/api/v1/funds/{fund_id}/statements", "get">["items"][number];
 type StatementFilters = QueryOf<"/api/v1/funds/{fund_id}/statements", "get">;

@@ -7,7 +7,7 @@ import { api, unwrap } from "../../../api/client";
 import { applyProblemToForm } from "../../../api/forms";
 import type { BodyOf, ResponseOf } from "../../../api/types";
 import { percentToFraction } from "../shared/format";
-import { investorKeys } from "../shared/queries";
+import { investorKeys } from "../../../api/queryKeys";
 
 type InvestorCreate = BodyOf<"/api/v1/investors", "post">;
 type Investor = ResponseOf<"/api/v1/investors", "post">;

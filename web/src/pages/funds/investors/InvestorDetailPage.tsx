@@ -9,39 +9,37 @@ import {
   Select,
   SimpleGrid,
   Stack,
-  Table,
   Text,
   Title,
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconArrowLeft, IconTrash } from "@tabler/icons-react";
-import { useInfiniteQuery, useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 
-import { api, unwrap } from "../../../api/client";
 import { errorMessage } from "../../../api/problem";
-import type { ResponseOf } from "../../../api/types";
 import { hasPermission, useMe } from "../../../auth/session";
 import { ErrorAlert } from "../../../components/ErrorAlert";
 import { FullPageLoader } from "../../../components/FullPageLoader";
-import { LoadMore } from "../../../components/LoadMore";
 import { PageHeader } from "../../../components/PageHeader";
-import { TableCard } from "../../../components/TableCard";
-import { TableSkeleton } from "../../../components/TableSkeleton";
 import { formatDate, humanize } from "../../../components/formatting";
-import { useCalls } from "../calls/useCalls";
 import { CapitalAccountsTable } from "../fund/CapitalAccountsTab";
 import { PaymentsList } from "../payments/PaymentsList";
-import { CsvButton } from "../shared/CsvButton";
+import { DataTable, type DataTableColumn } from "../../../components/DataTable";
+import {
+  useChangeInvestorAccess,
+  useInvestor,
+  useInvestorCallShares,
+  useInvestorCapitalAccounts,
+  useInvestorCommitments,
+  useInvestorUsers,
+  useLimitedPartnerUsers,
+  type Investor,
+  type InvestorCommitment,
+} from "./queries";
 import { formatPercent, isZero } from "../shared/format";
-import { csvUrl } from "../shared/links";
 import { Money } from "../shared/Money";
-import { PICKER_LIMIT, callKeys, fundKeys, investorKeys } from "../shared/queries";
 import { StatusBadge } from "../shared/StatusBadge";
-
-type Investor = ResponseOf<"/api/v1/investors/{investor_id}", "get">;
-type Commitment = ResponseOf<"/api/v1/investors/{investor_id}/commitments", "get">["items"][number];
 
 function Field({ label, value }: { label: string; value: string | null | undefined }) {
   return (
@@ -83,274 +81,174 @@ function Details({ investor }: { investor: Investor }) {
   );
 }
 
-/** Commitments loaded per page of the investor's list. */
-const COMMITMENTS_PAGE = 100;
+type CallShare = ReturnType<typeof useInvestorCallShares>["shares"][number];
 
-/**
- * The investor's commitments in every fund, oldest first, page after page (one request per
- * page, whatever the number of funds). Like `useCursorList`, with `enabled` for readers who
- * may not see commitments.
- */
-function useInvestorCommitments(investorId: string, enabled: boolean) {
-  const query = { limit: COMMITMENTS_PAGE };
-  const list = useInfiniteQuery({
-    queryKey: [...investorKeys.detail(investorId), "commitments", query],
-    enabled,
-    queryFn: ({ pageParam }) =>
-      unwrap(
-        api.GET("/api/v1/investors/{investor_id}/commitments", {
-          params: {
-            path: { investor_id: investorId },
-            query: { ...query, ...(pageParam ? { cursor: pageParam } : {}) },
-          },
-        }),
-      ),
-    initialPageParam: null as string | null,
-    getNextPageParam: (page) => page.next_cursor ?? null,
-  });
-  const commitments: Commitment[] = list.data?.pages.flatMap((page) => page.items) ?? [];
-  const csv = csvUrl("/api/v1/investors/{investor_id}/commitments", { investor_id: investorId }, query);
-  return { ...list, commitments, csv, isPending: enabled && list.isPending };
-}
+const COMMITMENT_COLUMNS: DataTableColumn<InvestorCommitment>[] = [
+  {
+    accessor: "fund_name",
+    title: "Fund",
+    render: (commitment) => (
+      <Group gap={6}>
+        <Anchor component={Link} to={`/funds/${commitment.fund_id}`} size="sm">
+          {commitment.fund_name}
+        </Anchor>
+        {commitment.is_gp ? (
+          <Badge size="xs" variant="outline">
+            GP
+          </Badge>
+        ) : null}
+      </Group>
+    ),
+  },
+  {
+    accessor: "close_number",
+    title: "Close",
+    visibleFrom: "md",
+    render: (commitment) => `${commitment.close_number} · ${formatDate(commitment.close_date)}`,
+  },
+  {
+    accessor: "amount",
+    title: "Commitment",
+    textAlign: "right",
+    render: (commitment) => <Money value={commitment.amount} currency={commitment.currency} />,
+  },
+  {
+    accessor: "called",
+    title: "Called",
+    textAlign: "right",
+    visibleFrom: "md",
+    render: (commitment) => <Money value={commitment.called} currency={commitment.currency} />,
+  },
+  {
+    accessor: "contributed",
+    title: "Contributed",
+    textAlign: "right",
+    visibleFrom: "md",
+    render: (commitment) => <Money value={commitment.contributed} currency={commitment.currency} />,
+  },
+  {
+    accessor: "unfunded",
+    title: "Unfunded",
+    textAlign: "right",
+    render: (commitment) => <Money value={commitment.unfunded} currency={commitment.currency} fw={600} />,
+  },
+  {
+    accessor: "status",
+    title: "Status",
+    visibleFrom: "sm",
+    render: (commitment) => <StatusBadge status={commitment.status} />,
+  },
+];
 
-function CommitmentsCard({ commitments }: { commitments: Commitment[] }) {
-  return (
-    <TableCard minWidth={860}>
-      <Table horizontalSpacing="md" verticalSpacing="xs" aria-label="Commitments across funds">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Fund</Table.Th>
-            <Table.Th>Close</Table.Th>
-            <Table.Th ta="right">Commitment</Table.Th>
-            <Table.Th ta="right">Called</Table.Th>
-            <Table.Th ta="right">Contributed</Table.Th>
-            <Table.Th ta="right">Unfunded</Table.Th>
-            <Table.Th>Status</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {commitments.length === 0 ? (
-            <Table.Tr>
-              <Table.Td colSpan={7}>
-                <Text size="sm" c="dimmed" ta="center" py="sm">
-                  No commitments.
-                </Text>
-              </Table.Td>
-            </Table.Tr>
-          ) : (
-            commitments.map((commitment) => (
-              <Table.Tr key={commitment.id}>
-                <Table.Td>
-                  <Group gap={6}>
-                    <Anchor component={Link} to={`/funds/${commitment.fund_id}`} size="sm">
-                      {commitment.fund_name}
-                    </Anchor>
-                    {commitment.is_gp ? (
-                      <Badge size="xs" variant="outline">
-                        GP
-                      </Badge>
-                    ) : null}
-                  </Group>
-                </Table.Td>
-                <Table.Td>
-                  {commitment.close_number} · {formatDate(commitment.close_date)}
-                </Table.Td>
-                <Table.Td ta="right">
-                  <Money value={commitment.amount} currency={commitment.currency} />
-                </Table.Td>
-                <Table.Td ta="right">
-                  <Money value={commitment.called} currency={commitment.currency} />
-                </Table.Td>
-                <Table.Td ta="right">
-                  <Money value={commitment.contributed} currency={commitment.currency} />
-                </Table.Td>
-                <Table.Td ta="right">
-                  <Money value={commitment.unfunded} currency={commitment.currency} fw={600} />
-                </Table.Td>
-                <Table.Td>
-                  <StatusBadge status={commitment.status} />
-                </Table.Td>
-              </Table.Tr>
-            ))
-          )}
-        </Table.Tbody>
-      </Table>
-    </TableCard>
-  );
-}
+const CALL_SHARE_COLUMNS: DataTableColumn<CallShare>[] = [
+  {
+    accessor: "call",
+    title: "Call",
+    render: ({ call }) => (
+      <Anchor component={Link} to={`/capital-calls/${call.id}`} size="sm">
+        {call.fund_name}: call {call.number}
+      </Anchor>
+    ),
+  },
+  { accessor: "due_date", title: "Due", visibleFrom: "sm", render: ({ call }) => formatDate(call.due_date) },
+  {
+    accessor: "amount_due",
+    title: "Due amount",
+    textAlign: "right",
+    render: ({ call, allocation }) => <Money value={allocation.amount_due} currency={call.currency} />,
+  },
+  {
+    accessor: "paid_amount",
+    title: "Paid",
+    textAlign: "right",
+    visibleFrom: "md",
+    render: ({ call, allocation }) => <Money value={allocation.paid_amount} currency={call.currency} />,
+  },
+  {
+    accessor: "outstanding",
+    title: "Outstanding",
+    textAlign: "right",
+    visibleFrom: "sm",
+    render: ({ call, allocation }) => <Money value={allocation.outstanding} currency={call.currency} />,
+  },
+  {
+    accessor: "status",
+    title: "Status",
+    render: ({ call, allocation }) => (
+      <Group gap={4} wrap="nowrap">
+        <StatusBadge status={call.status} />
+        {call.is_overdue && !isZero(allocation.outstanding) ? (
+          <Badge color="red" variant="filled" size="sm">
+            Overdue
+          </Badge>
+        ) : null}
+      </Group>
+    ),
+  },
+];
 
-/**
- * The investor's shares of the calls of the funds it committed to: the calls with a share for it,
- * page after page, and each call's detail for the share itself (the list gives call totals only).
- */
 function CallsCard({ investorId }: { investorId: string }) {
-  const list = useCalls({ investor_id: investorId, limit: 50 });
-  const calls = list.rows.filter((call) => call.status !== "cancelled");
-  const details = useQueries({
-    queries: calls.map((call) => ({
-      queryKey: callKeys.detail(call.id),
-      queryFn: () =>
-        unwrap(api.GET("/api/v1/capital-calls/{call_id}", { params: { path: { call_id: call.id } } })),
-    })),
-  });
-  const detailError = details.find((q) => q.error)?.error;
+  const { list, shares, detailError, isPending, isLoadingShares } = useInvestorCallShares(investorId);
   if (detailError) return <ErrorAlert error={detailError} title="The capital calls could not be loaded" />;
-  if (list.isError && list.rows.length === 0) {
-    return (
-      <ErrorAlert
-        error={list.error}
-        title="The capital calls could not be loaded"
-        onRetry={() => void list.refetch()}
-        isRetrying={list.isFetching}
-      />
-    );
-  }
-  // The skeleton until the first shares are known; later pages join the table as they arrive.
-  if (list.isPending || (details.length > 0 && details.every((q) => q.isPending))) {
-    return <TableSkeleton label="Loading capital calls" rows={3} />;
-  }
-  const shares = details.flatMap((detail) =>
-    (detail.data?.allocations ?? [])
-      .filter((allocation) => allocation.investor_id === investorId)
-      .map((allocation) => ({ call: detail.data, allocation })),
-  );
-  const loadingShares = details.some((q) => q.isPending);
   return (
-    <Stack gap="sm">
-      <TableCard minWidth={900}>
-        <Table horizontalSpacing="md" verticalSpacing="xs" aria-label="Capital calls of the investor">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Call</Table.Th>
-              <Table.Th>Due</Table.Th>
-              <Table.Th ta="right">Due amount</Table.Th>
-              <Table.Th ta="right">Paid</Table.Th>
-              <Table.Th ta="right">Outstanding</Table.Th>
-              <Table.Th>Status</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {shares.length === 0 ? (
-              <Table.Tr>
-                <Table.Td colSpan={6}>
-                  <Text size="sm" c="dimmed" ta="center" py="sm">
-                    No capital calls.
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            ) : (
-              shares.map(({ call, allocation }) =>
-                call ? (
-                  <Table.Tr key={allocation.id}>
-                    <Table.Td>
-                      <Anchor component={Link} to={`/capital-calls/${call.id}`} size="sm">
-                        {call.fund_name}: call {call.number}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>{formatDate(call.due_date)}</Table.Td>
-                    <Table.Td ta="right">
-                      <Money value={allocation.amount_due} currency={call.currency} />
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Money value={allocation.paid_amount} currency={call.currency} />
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Money value={allocation.outstanding} currency={call.currency} />
-                    </Table.Td>
-                    <Table.Td>
-                      <Group gap={4}>
-                        <StatusBadge status={call.status} />
-                        {call.is_overdue && !isZero(allocation.outstanding) ? (
-                          <Badge color="red" variant="filled" size="sm">
-                            Overdue
-                          </Badge>
-                        ) : null}
-                      </Group>
-                    </Table.Td>
-                  </Table.Tr>
-                ) : null,
-              )
-            )}
-          </Table.Tbody>
-        </Table>
-      </TableCard>
-      <LoadMore
-        hasNextPage={list.hasNextPage}
-        isFetchingNextPage={list.isFetchingNextPage || loadingShares}
-        error={list.error}
-        fetchNextPage={() => void list.fetchNextPage()}
-      />
-    </Stack>
+    <DataTable
+      label="Capital calls of the investor"
+      columns={CALL_SHARE_COLUMNS}
+      records={shares}
+      idAccessor={(share) => share.allocation.id}
+      query={{
+        ...list,
+        isPending,
+        isFetching: list.isFetching || isPending,
+        isFetchingNextPage: list.isFetchingNextPage || isLoadingShares,
+      }}
+      noRecordsText="No capital calls."
+    />
   );
 }
 
 function CapitalAccountCard({ investorId, fundIds }: { investorId: string; fundIds: string[] }) {
-  const accounts = useQueries({
-    queries: fundIds.map((fundId) => ({
-      queryKey: fundKeys.part(fundId, "capital-account", investorId),
-      queryFn: () =>
-        unwrap(
-          api.GET("/api/v1/funds/{fund_id}/capital-accounts/{investor_id}", {
-            params: { path: { fund_id: fundId, investor_id: investorId } },
-          }),
-        ),
-    })),
-  });
+  const accounts = useInvestorCapitalAccounts(investorId, fundIds);
   const error = accounts.find((q) => q.error)?.error;
   if (error) return <ErrorAlert error={error} title="The capital account could not be loaded" />;
-  if (accounts.some((q) => q.isPending)) return <TableSkeleton label="Loading capital accounts" rows={2} />;
   return (
     <CapitalAccountsTable
       accounts={accounts.flatMap((q) => (q.data ? [q.data] : []))}
       label="Capital account since inception"
+      query={{
+        isPending: accounts.some((q) => q.isPending),
+        isFetching: accounts.some((q) => q.isFetching),
+        isError: false,
+        error: null,
+        refetch: () => accounts.forEach((q) => void q.refetch()),
+      }}
     />
   );
 }
 
 function PortalAccess({ investor }: { investor: Investor }) {
   const me = useMe();
-  const queryClient = useQueryClient();
   const canWrite = hasPermission(me.data, "investor:write") && hasPermission(me.data, "user:read");
   const [userId, setUserId] = useState<string | null>(null);
-  const linked = useQuery({
-    queryKey: [...investorKeys.detail(investor.id), "users"],
-    queryFn: () =>
-      unwrap(
-        api.GET("/api/v1/investors/{investor_id}/users", { params: { path: { investor_id: investor.id } } }),
-      ),
-  });
-  const users = useQuery({
-    queryKey: ["users", "lp-options"],
-    enabled: canWrite,
-    queryFn: () =>
-      unwrap(
-        api.GET("/api/v1/users", { params: { query: { role: "limited_partner", limit: PICKER_LIMIT } } }),
-      ),
-  });
-  const change = useMutation({
-    mutationFn: async ({ action, user }: { action: "link" | "unlink"; user: string }) => {
-      const path = { investor_id: investor.id };
-      if (action === "link") {
-        await unwrap(
-          api.POST("/api/v1/investors/{investor_id}/users", { params: { path }, body: { user_id: user } }),
-        );
-      } else {
-        await unwrap(
-          api.DELETE("/api/v1/investors/{investor_id}/users/{user_id}", {
-            params: { path: { ...path, user_id: user } },
-          }),
-        );
-      }
-    },
-    onSuccess: async (_, { action }) => {
-      setUserId(null);
-      notifications.show({
-        message: action === "link" ? "The user now sees this investor in the LP portal." : "Access removed.",
-        color: "teal",
-      });
-      await queryClient.invalidateQueries({ queryKey: investorKeys.detail(investor.id) });
-    },
-  });
+  const linked = useInvestorUsers(investor.id);
+  const users = useLimitedPartnerUsers(canWrite);
+  const access = useChangeInvestorAccess(investor.id);
+  const change = {
+    ...access,
+    mutate: (variables: { action: "link" | "unlink"; user: string }) =>
+      access.mutate(variables, {
+        onSuccess: () => {
+          setUserId(null);
+          notifications.show({
+            message:
+              variables.action === "link"
+                ? "The user now sees this investor in the LP portal."
+                : "Access removed.",
+            color: "teal",
+          });
+        },
+      }),
+  };
   const linkedIds = new Set((linked.data ?? []).map((link) => link.user_id));
   return (
     <Paper p="md">
@@ -422,14 +320,10 @@ export function InvestorDetailPage() {
   const { investorId = "" } = useParams();
   const me = useMe();
   const can = (permission: string) => hasPermission(me.data, permission);
-  const investor = useQuery({
-    queryKey: investorKeys.detail(investorId),
-    queryFn: () =>
-      unwrap(api.GET("/api/v1/investors/{investor_id}", { params: { path: { investor_id: investorId } } })),
-  });
+  const investor = useInvestor(investorId);
   const canSeeCommitments = can("commitment:read");
   const commitments = useInvestorCommitments(investorId, canSeeCommitments);
-  const fundIds = [...new Set(commitments.commitments.map((commitment) => commitment.fund_id))];
+  const fundIds = [...new Set(commitments.rows.map((commitment) => commitment.fund_id))];
 
   if (investor.isPending) return <FullPageLoader label="Loading the investor" inline />;
   if (investor.isError) {
@@ -453,30 +347,16 @@ export function InvestorDetailPage() {
         <Details investor={investor.data} />
         {canSeeCommitments ? (
           <Stack gap="xs">
-            <Group justify="space-between">
-              <Title order={3}>Commitments</Title>
-              <CsvButton href={commitments.csv} />
-            </Group>
-            {commitments.isPending ? (
-              <TableSkeleton label="Loading commitments" rows={2} />
-            ) : commitments.isError && commitments.commitments.length === 0 ? (
-              <ErrorAlert
-                error={commitments.error}
-                title="The commitments could not be loaded"
-                onRetry={() => void commitments.refetch()}
-                isRetrying={commitments.isFetching}
-              />
-            ) : (
-              <>
-                <CommitmentsCard commitments={commitments.commitments} />
-                <LoadMore
-                  hasNextPage={commitments.hasNextPage}
-                  isFetchingNextPage={commitments.isFetchingNextPage}
-                  error={commitments.error}
-                  fetchNextPage={() => void commitments.fetchNextPage()}
-                />
-              </>
-            )}
+            <Title order={3}>Commitments</Title>
+            <DataTable
+              label="Commitments across funds"
+              columns={COMMITMENT_COLUMNS}
+              records={commitments.rows}
+              idAccessor="id"
+              query={commitments}
+              noRecordsText="No commitments."
+              csvHref={commitments.csv}
+            />
           </Stack>
         ) : null}
         {can("capital_call:read") ? (

@@ -1,26 +1,48 @@
-import { Anchor, Button, Group, Select, Stack, Table, Text, TextInput } from "@mantine/core";
+import { Anchor, Button, Group, Select, TextInput } from "@mantine/core";
 import { useDebouncedValue, useDisclosure } from "@mantine/hooks";
 import { IconPlus, IconSearch } from "@tabler/icons-react";
 import { useState } from "react";
 import { Link, useNavigate } from "react-router";
 
-import { api, unwrap } from "../../../api/client";
-import { useCursorList } from "../../../api/pagination";
-import type { QueryOf } from "../../../api/types";
 import { hasPermission, useMe } from "../../../auth/session";
-import { ErrorAlert } from "../../../components/ErrorAlert";
-import { LoadMore } from "../../../components/LoadMore";
 import { PageHeader } from "../../../components/PageHeader";
-import { TableCard } from "../../../components/TableCard";
-import { TableSkeleton } from "../../../components/TableSkeleton";
 import { formatDate, humanize } from "../../../components/formatting";
-import { CsvButton } from "../shared/CsvButton";
 import { formatPercent } from "../shared/format";
 import { csvUrl } from "../shared/links";
-import { investorKeys, useFundOptions } from "../shared/queries";
+import { useFundOptions } from "../shared/queries";
+import { DataTable, type DataTableColumn } from "../../../components/DataTable";
 import { CreateInvestorModal } from "./CreateInvestorModal";
+import { useInvestors, type InvestorFilters } from "./queries";
 
-type InvestorFilters = QueryOf<"/api/v1/investors", "get">;
+type Investor = ReturnType<typeof useInvestors>["rows"][number];
+
+const INVESTOR_COLUMNS: DataTableColumn<Investor>[] = [
+  {
+    accessor: "name",
+    title: "Name",
+    render: (investor) => (
+      <Anchor component={Link} to={`/investors/${investor.id}`} size="sm" fw={500}>
+        {investor.name}
+      </Anchor>
+    ),
+  },
+  { accessor: "kind", title: "Kind", render: (investor) => humanize(investor.kind) },
+  { accessor: "email", title: "Email", visibleFrom: "sm" },
+  { accessor: "country", title: "Country", visibleFrom: "md" },
+  {
+    accessor: "withholding_rate",
+    title: "Withholding",
+    textAlign: "right",
+    visibleFrom: "md",
+    render: (investor) => formatPercent(investor.withholding_rate),
+  },
+  {
+    accessor: "created_at",
+    title: "Since",
+    visibleFrom: "sm",
+    render: (investor) => formatDate(investor.created_at),
+  },
+];
 
 /** `/investors`: every investor, searchable, filtered by kind and by the fund they committed to. */
 export function InvestorsListPage() {
@@ -39,12 +61,7 @@ export function InvestorsListPage() {
     ...(kind ? { kind: kind as NonNullable<InvestorFilters["kind"]> } : {}),
     ...(fundId ? { fund_id: fundId } : {}),
   };
-  const investors = useCursorList([...investorKeys.all, "list", filters], (cursor) =>
-    unwrap(
-      api.GET("/api/v1/investors", { params: { query: { ...filters, ...(cursor ? { cursor } : {}) } } }),
-    ),
-  );
-  const rows = investors.rows;
+  const investors = useInvestors(filters);
 
   return (
     <>
@@ -53,7 +70,6 @@ export function InvestorsListPage() {
         description="The limited partners (and the GP's own entity) who commit to your funds."
         actions={
           <>
-            <CsvButton href={csvUrl("/api/v1/investors", {}, filters)} />
             {canWrite ? (
               <Button leftSection={<IconPlus size={16} />} onClick={open}>
                 New investor
@@ -62,98 +78,51 @@ export function InvestorsListPage() {
           </>
         }
       />
-      <Stack gap="md">
-        <Group gap="sm" align="flex-end" wrap="wrap">
-          <TextInput
-            label="Search"
-            placeholder="Name or email"
-            leftSection={<IconSearch size={16} />}
-            value={search}
-            onChange={(event) => setSearch(event.currentTarget.value)}
-            w={{ base: "100%", sm: 260 }}
-          />
-          <Select
-            label="Kind"
-            placeholder="Any kind"
-            data={[
-              { value: "entity", label: "Entity" },
-              { value: "individual", label: "Individual" },
-            ]}
-            value={kind}
-            onChange={setKind}
-            clearable
-            w={{ base: "100%", sm: 160 }}
-          />
-          <Select
-            label="Committed to"
-            placeholder="Any fund"
-            data={funds.data ?? []}
-            value={fundId}
-            onChange={setFundId}
-            clearable
-            searchable
-            w={{ base: "100%", sm: 260 }}
-          />
-        </Group>
-        {investors.isPending ? (
-          <TableSkeleton label="Loading investors" />
-        ) : investors.isError && rows.length === 0 ? (
-          <ErrorAlert
-            error={investors.error}
-            onRetry={() => void investors.refetch()}
-            isRetrying={investors.isFetching}
-          />
-        ) : (
-          <>
-            <TableCard minWidth={760}>
-              <Table horizontalSpacing="md" verticalSpacing="sm" highlightOnHover aria-label="Investors">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Name</Table.Th>
-                    <Table.Th>Kind</Table.Th>
-                    <Table.Th>Email</Table.Th>
-                    <Table.Th>Country</Table.Th>
-                    <Table.Th ta="right">Withholding</Table.Th>
-                    <Table.Th>Since</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {rows.length === 0 ? (
-                    <Table.Tr>
-                      <Table.Td colSpan={6}>
-                        <Text c="dimmed" size="sm" ta="center" py="md">
-                          No investors match.
-                        </Text>
-                      </Table.Td>
-                    </Table.Tr>
-                  ) : (
-                    rows.map((investor) => (
-                      <Table.Tr key={investor.id} data-testid="investor-row">
-                        <Table.Td>
-                          <Anchor component={Link} to={`/investors/${investor.id}`} size="sm" fw={500}>
-                            {investor.name}
-                          </Anchor>
-                        </Table.Td>
-                        <Table.Td>{humanize(investor.kind)}</Table.Td>
-                        <Table.Td>{investor.email ?? "—"}</Table.Td>
-                        <Table.Td>{investor.country ?? "—"}</Table.Td>
-                        <Table.Td ta="right">{formatPercent(investor.withholding_rate)}</Table.Td>
-                        <Table.Td>{formatDate(investor.created_at)}</Table.Td>
-                      </Table.Tr>
-                    ))
-                  )}
-                </Table.Tbody>
-              </Table>
-            </TableCard>
-            <LoadMore
-              hasNextPage={investors.hasNextPage}
-              isFetchingNextPage={investors.isFetchingNextPage}
-              error={investors.error}
-              fetchNextPage={() => void investors.fetchNextPage()}
+      <DataTable
+        label="Investors"
+        columns={INVESTOR_COLUMNS}
+        records={investors.rows}
+        idAccessor="id"
+        query={investors}
+        noRecordsText="No investors match."
+        csvHref={csvUrl("/api/v1/investors", {}, filters)}
+        verticalSpacing="sm"
+        rowAttributes={() => ({ "data-testid": "investor-row" })}
+        toolbar={
+          <Group gap="sm" align="flex-end" wrap="wrap">
+            <TextInput
+              label="Search"
+              placeholder="Name or email"
+              leftSection={<IconSearch size={16} />}
+              value={search}
+              onChange={(event) => setSearch(event.currentTarget.value)}
+              w={{ base: "100%", sm: 260 }}
             />
-          </>
-        )}
-      </Stack>
+            <Select
+              label="Kind"
+              placeholder="Any kind"
+              data={[
+                { value: "entity", label: "Entity" },
+                { value: "individual", label: "Individual" },
+              ]}
+              value={kind}
+              onChange={setKind}
+              clearable
+              w={{ base: "100%", sm: 160 }}
+            />
+            <Select
+              label="Committed to"
+              placeholder="Any fund"
+              data={funds.data ?? []}
+              value={fundId}
+              onChange={setFundId}
+              clearable
+              searchable
+              w={{ base: "100%", sm: 260 }}
+            />
+          </Group>
+        }
+      />
       <CreateInvestorModal
         opened={creating}
         onClose={close}

@@ -8,9 +8,9 @@ import { api, unwrap } from "../../../api/client";
 import { applyProblemToForm } from "../../../api/forms";
 import { DateField } from "../shared/DateField";
 import { formatMoney, parseAmount, todayIso } from "../shared/format";
-import { fundKeys } from "../shared/queries";
 import { newIdempotencyKey } from "../shared/upload";
 import type { DisbursementKind, PayTarget } from "./payables";
+import { fundKeys } from "../../../api/queryKeys";
 
 interface DisbursementFormValues {
   paid_date: string | null;

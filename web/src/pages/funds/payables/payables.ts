@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "../../../api/client";
 import { useCursorList } from "../../../api/pagination";
 import type { BodyOf, ResponseOf } from "../../../api/types";
-import { fundKeys } from "../shared/queries";
+import { payableKeys } from "../../../api/queryKeys";
 
 export type Payables = ResponseOf<"/api/v1/funds/{fund_id}/payables", "get">;
 export type Payable = Payables["items"][number];
@@ -21,11 +21,6 @@ export interface PayTarget {
   /** What is left to pay, the amount the form starts from. */
   outstanding: string;
 }
-
-export const payableKeys = {
-  payables: (fundId: string, asOf: string) => fundKeys.part(fundId, "payables", asOf),
-  disbursements: (fundId: string) => fundKeys.part(fundId, "disbursements"),
-};
 
 /** The management fees payable as something to pay. */
 export function feesTarget(payables: Payables): PayTarget {

@@ -11,12 +11,12 @@ import { LoadMore } from "../../../components/LoadMore";
 import { TableCard } from "../../../components/TableCard";
 import { TableSkeleton } from "../../../components/TableSkeleton";
 import { formatDate, humanize } from "../../../components/formatting";
-import { CsvButton } from "../shared/CsvButton";
+import { CsvButton } from "../../../components/CsvButton";
 import { csvUrl } from "../shared/links";
 import { Money } from "../shared/Money";
 import { formatMoney } from "../shared/format";
-import { paymentKeys } from "../shared/queries";
 import { ReversePaymentModal, type Payment } from "./ReversePaymentModal";
+import { paymentKeys } from "../../../api/queryKeys";
 
 export type PaymentFilters = QueryOf<"/api/v1/payments", "get">;
 

@@ -24,9 +24,10 @@ import { formatDate } from "../../../components/formatting";
 import { formatMoney, isZero } from "../shared/format";
 import { KpiCard } from "../shared/KpiCard";
 import { Money } from "../shared/Money";
-import { PICKER_LIMIT, callKeys, fundKeys, paymentKeys } from "../shared/queries";
+import { PICKER_LIMIT } from "../shared/queries";
 import { StatusBadge } from "../shared/StatusBadge";
 import { fileUpload, newIdempotencyKey } from "../shared/upload";
+import { callKeys, fundKeys, paymentKeys } from "../../../api/queryKeys";
 
 type Reconciliation = ResponseOf<"/api/v1/reconciliations/{reconciliation_id}", "get">;
 type Line = Reconciliation["lines"][number];

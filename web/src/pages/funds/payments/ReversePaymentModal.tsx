@@ -7,7 +7,7 @@ import { ApiError, errorMessage } from "../../../api/problem";
 import type { ResponseOf } from "../../../api/types";
 import { formatDate, humanize } from "../../../components/formatting";
 import { formatMoney } from "../shared/format";
-import { callKeys, fundKeys, paymentKeys } from "../shared/queries";
+import { callKeys, fundKeys, paymentKeys } from "../../../api/queryKeys";
 
 export type Payment = ResponseOf<"/api/v1/payments", "get">["items"][number];
 

@@ -32,7 +32,7 @@ const COLORS: Record<string, string> = {
 /** A workflow status (a call's, a distribution's, a fund's...) as a coloured badge. */
 export function StatusBadge({ status }: { status: string }) {
   return (
-    <Badge color={COLORS[status] ?? "gray"} variant="light" data-status={status} miw="fit-content">
+    <Badge color={COLORS[status] ?? "gray"} variant="light" data-status={status}>
       {humanize(status)}
     </Badge>
   );

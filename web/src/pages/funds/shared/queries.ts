@@ -1,8 +1,10 @@
-/** Reads more than one fund page needs, with their cache keys. */
+/** The funds feature's reads: the list of funds, one fund, and the pickers of funds and investors. */
 import { useQuery } from "@tanstack/react-query";
 
 import { api, unwrap } from "../../../api/client";
-import type { ResponseOf } from "../../../api/types";
+import { fundKeys, investorKeys } from "../../../api/queryKeys";
+import { useCursorList } from "../../../api/pagination";
+import type { QueryOf, ResponseOf } from "../../../api/types";
 
 export type Fund = ResponseOf<"/api/v1/funds/{fund_id}", "get">;
 export type FundSummary = ResponseOf<"/api/v1/funds", "get">["items"][number];
@@ -10,34 +12,14 @@ export type FundSummary = ResponseOf<"/api/v1/funds", "get">["items"][number];
 /** The widest page the API serves: pickers load their choices in one request. */
 export const PICKER_LIMIT = 500;
 
-export const fundKeys = {
-  all: ["funds"] as const,
-  list: (filters: object) => ["funds", "list", filters] as const,
-  options: ["funds", "options"] as const,
-  detail: (fundId: string) => ["funds", "detail", fundId] as const,
-  dashboard: (fundId: string) => ["funds", "dashboard", fundId] as const,
-  /** Every part of one fund below (its ledger, capital accounts, NAV, payables...). */
-  parts: (fundId: string) => ["funds", "part", fundId] as const,
-  part: (fundId: string, part: string, ...rest: unknown[]) =>
-    ["funds", "part", fundId, part, ...rest] as const,
-};
+export type FundFilters = QueryOf<"/api/v1/funds", "get">;
 
-export const callKeys = {
-  all: ["capital-calls"] as const,
-  detail: (callId: string) => ["capital-calls", "detail", callId] as const,
-};
-
-export const distributionKeys = {
-  all: ["distributions"] as const,
-  detail: (distributionId: string) => ["distributions", "detail", distributionId] as const,
-};
-
-export const investorKeys = {
-  all: ["investors"] as const,
-  detail: (investorId: string) => ["investors", "detail", investorId] as const,
-};
-
-export const paymentKeys = { all: ["payments"] as const };
+/** Funds matching `filters`, page after page. */
+export function useFunds(filters: FundFilters) {
+  return useCursorList(fundKeys.list(filters), (cursor) =>
+    unwrap(api.GET("/api/v1/funds", { params: { query: { ...filters, ...(cursor ? { cursor } : {}) } } })),
+  );
+}
 
 export function useFund(fundId: string) {
   return useQuery({
@@ -61,7 +43,7 @@ export function useFundOptions(enabled = true) {
 /** Investors (optionally those committed to one fund) as `{ value, label }` for a picker. */
 export function useInvestorOptions(fundId?: string, enabled = true) {
   return useQuery({
-    queryKey: [...investorKeys.all, "options", fundId ?? null],
+    queryKey: investorKeys.options(fundId ?? null),
     enabled,
     queryFn: () =>
       unwrap(
