@@ -7,12 +7,14 @@ CHROMIUM ?= /usr/bin/chromium
 export FUNDHOUSE_DATA_DIR ?= $(CURDIR)/var
 
 .PHONY: help install web web-deps demo serve migrate test lint typecheck test-python \
-        test-postgres web-test e2e chromium benchmark clean
+        test-postgres fuzz-quick fuzz web-test e2e chromium benchmark clean
 
 help:
 	@echo "make demo   install, build the web app, migrate, load demo data, serve on :8000"
 	@echo "make test   lint, type check, Python tests (SQLite, and PostgreSQL when"
 	@echo "            FUNDHOUSE_TEST_DATABASE_URL is set), web build and tests, browser tests"
+	@echo "make fuzz   fuzz the API longer: FUZZ_EXAMPLES per operation (default 200), a random"
+	@echo "            seed or FUZZ_SEED; with FUZZ_MAX_TIME it goes on that many seconds a user"
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed")'
@@ -60,6 +62,19 @@ test-postgres: install
 	@if [ -n "$$FUNDHOUSE_TEST_DATABASE_URL" ]; then \
 	  FUNDHOUSE_TEST_BACKEND=postgres $(BIN)/pytest -m "not e2e" -n 2 --dist loadfile --ignore=tests/finance; \
 	else echo "FUNDHOUSE_TEST_DATABASE_URL is not set: PostgreSQL run skipped"; fi
+
+# Schemathesis against the served app with the demo data, as an LP and as an admin
+# (tests/fuzz/run.py). The quick run has a fixed seed and few examples, to stay within a few
+# minutes in `make test`; `make fuzz` searches longer.
+FUZZ_QUICK_SEED := 20261207
+FUZZ_EXAMPLES ?= 200
+
+fuzz-quick: install
+	$(BIN)/python -m tests.fuzz.run --examples 5 --seed $(FUZZ_QUICK_SEED)
+
+fuzz: install
+	$(BIN)/python -m tests.fuzz.run --examples $(FUZZ_EXAMPLES) \
+	  $(if $(FUZZ_SEED),--seed $(FUZZ_SEED)) $(if $(FUZZ_MAX_TIME),--max-time $(FUZZ_MAX_TIME))
 
 web-test: web
 	npm --prefix web run lint

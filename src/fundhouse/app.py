@@ -16,7 +16,7 @@ from fundhouse import __version__
 from fundhouse.platform import router as platform_router
 from fundhouse.platform.access import public
 from fundhouse.platform.db import Database
-from fundhouse.platform.errors import NotFound, install_error_handlers
+from fundhouse.platform.errors import NotFound, describe_problem_responses, install_error_handlers
 from fundhouse.platform.observability import (
     RequestContextMiddleware,
     metrics_response,
@@ -138,13 +138,15 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
 def _declare_security(app: FastAPI) -> None:
     """Name the ways to authenticate in the API document, so its "Authorize" button works and
-    generated clients know them: the OAuth2 password flow and API keys."""
+    generated clients know them: the OAuth2 password flow and API keys. Its error responses
+    are completed there too (see :func:`describe_problem_responses`)."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
         schema = build()
+        describe_problem_responses(schema)
         schema.setdefault("components", {})["securitySchemes"] = {
             "OAuth2Password": {
                 "type": "oauth2",

@@ -205,6 +205,21 @@ def test_trial_balance_as_of_a_date(client, desk):
     assert client.get(url, headers=desk["headers"]).status_code == 422
 
 
+@pytest.mark.parametrize("as_of", ["0", "1767139200", "20251231", "2025-12-31T00:00:00"])
+def test_a_date_is_only_read_from_yyyy_mm_dd(client, desk, as_of):
+    # Pydantic would read digits as seconds since 1970; the API document promises a date.
+    url = f"{API}/ledger/books/{desk['book'].id}/trial-balance"
+    response = client.get(url, params={"as_of": as_of}, headers=desk["headers"])
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "as_of"
+    entry = client.post(
+        f"{API}/ledger/books/{desk['book'].id}/entries",
+        json=manual_entry(entry_date=0),
+        headers=desk["headers"],
+    )
+    assert entry.status_code == 422
+
+
 @pytest.mark.parametrize(
     ("path", "first_column"), [("entries.csv", "entry_number"), ("gl-export.csv", "JournalNo")]
 )

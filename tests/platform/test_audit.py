@@ -89,6 +89,13 @@ def test_the_trail_filters_by_action_entity_actor_and_time(client, db):
     assert len(items(until=future)) == len(items())
 
 
+def test_a_time_filter_is_read_only_from_iso_8601(client, db):
+    _, _, _, headers = _some_history(client, db)
+    for value in ("0", "1767139200"):
+        response = client.get(f"{API}/audit", params={"since": value}, headers=headers)
+        assert response.status_code == 422, value
+
+
 def test_the_trail_pages_with_a_cursor(client, db):
     _, _, _, headers = _some_history(client, db)
     everything = client.get(f"{API}/audit", headers=headers).json()["items"]

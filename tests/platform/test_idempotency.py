@@ -3,6 +3,7 @@ payment (draft-ietf-httpapi-idempotency-key-header)."""
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from datetime import timedelta
 from typing import Annotated
@@ -12,7 +13,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 from starlette.datastructures import Headers
 
 from fundhouse.platform.access import Actor, permissions_for
@@ -310,4 +311,46 @@ def test_a_keyed_write_works_on_a_sqlite_file_after_the_request_read_first(tmp_p
         with database.session() as session:
             assert session.scalar(select(func.count()).select_from(IdempotencyKey)) == 2
     finally:
+        database.engine.dispose()
+
+
+def test_a_reservation_survives_a_writer_committing_between_its_read_and_its_write(tmp_path):
+    # The reservation reads the key, then inserts it. Begun deferred, its read snapshot would
+    # go stale when another connection commits in between, and SQLite would refuse the insert
+    # at once ("database is locked", a 500) whatever the busy timeout. Begun holding the write
+    # lock, the other writer has to wait instead.
+    path = tmp_path / "keys.db"
+    database = Database(f"sqlite:///{path}")
+    with database.engine.begin() as conn:
+        upgrade(connection=conn)
+    with database.session() as session:
+        org = make_org(session)
+        actor = _actor(make_user(session, org, role="accountant"), org)
+        session.commit()
+    interloper = sqlite3.connect(path, timeout=0, isolation_level=None, check_same_thread=False)
+    interloper.execute("CREATE TABLE interloper (x INTEGER)")
+    interloped: list[str] = []
+
+    def write_in_between(conn, cursor, statement, parameters, context, executemany):
+        if interloped or not statement.lstrip().startswith("SELECT"):
+            return
+        if "FROM idempotency_keys" not in statement:
+            return
+        try:
+            interloper.execute("INSERT INTO interloper VALUES (1)")
+            interloped.append("committed")
+        except sqlite3.OperationalError:
+            interloped.append("had to wait")
+
+    event.listen(database.engine, "after_cursor_execute", write_in_between)
+    try:
+        with TestClient(_payments_app(database, {"actor": actor})) as c:
+            response = c.post(
+                "/payments", json={"amount": "10.00"}, headers={"Idempotency-Key": "between"}
+            )
+        assert interloped == ["had to wait"]
+        assert response.status_code == 201, response.text
+    finally:
+        event.remove(database.engine, "after_cursor_execute", write_in_between)
+        interloper.close()
         database.engine.dispose()

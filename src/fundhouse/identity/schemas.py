@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StrictBool,
+    field_validator,
+)
 
 from fundhouse.platform.access import ROLES
+from fundhouse.platform.schemas import refuse_non_iso_date_time
 
 Password = Field(min_length=1, max_length=1024)
 
@@ -153,7 +163,7 @@ class RecoveryCodesOut(BaseModel):
 class ApiKeyCreate(Input):
     name: str = Field(min_length=1, max_length=120)
     scopes: list[str] = Field(min_length=1, max_length=100)
-    expires_at: AwareDatetime | None = None
+    expires_at: Annotated[AwareDatetime, BeforeValidator(refuse_non_iso_date_time)] | None = None
 
     _clean_name = field_validator("name")(_name)
 
@@ -199,7 +209,7 @@ class OrgUserOut(BaseModel):
 
 class MemberUpdate(Input):
     role: str | None = None
-    is_active: bool | None = None
+    is_active: StrictBool | None = None
 
     @field_validator("role")
     @classmethod

@@ -26,6 +26,7 @@ from fundhouse.platform.deps import DbSession, requires
 from fundhouse.platform.errors import problem_responses
 from fundhouse.platform.idempotency import IdempotencyKeyHeader, idempotent, remember
 from fundhouse.platform.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
+from fundhouse.platform.schemas import IsoDate
 
 router = APIRouter(prefix="/ledger", tags=["ledger"])
 
@@ -99,8 +100,8 @@ def list_entries(
     book_id: uuid.UUID,
     db: DbSession,
     actor: Reader,
-    start: date | None = Query(None, description="Entries dated on or after"),
-    end: date | None = Query(None, description="Entries dated on or before"),
+    start: IsoDate | None = Query(None, description="Entries dated on or after"),
+    end: IsoDate | None = Query(None, description="Entries dated on or before"),
     source_type: str | None = None,
     source_id: uuid.UUID | None = None,
     account_code: str | None = Query(None, description="Entries touching this account"),
@@ -193,7 +194,9 @@ def reverse_entry(
     summary="Every account's balance at a date, as debits and credits per currency",
     responses=problem_responses(401, 403, 404, 422),
 )
-def trial_balance(book_id: uuid.UUID, as_of: date, db: DbSession, actor: Reader) -> TrialBalanceOut:
+def trial_balance(
+    book_id: uuid.UUID, as_of: IsoDate, db: DbSession, actor: Reader
+) -> TrialBalanceOut:
     return TrialBalanceOut.of(service.trial_balance(db, actor, book_id, as_of))
 
 
@@ -207,8 +210,8 @@ def export_entries(
     book_id: uuid.UUID,
     db: DbSession,
     actor: Reader,
-    start: date | None = None,
-    end: date | None = None,
+    start: IsoDate | None = None,
+    end: IsoDate | None = None,
 ) -> Response:
     content = service.export_entries_csv(db, actor, book_id, start, end)
     return _csv(content, f"journal-{book_id}-{_span(start, end)}.csv")
@@ -224,8 +227,8 @@ def export_gl(
     book_id: uuid.UUID,
     db: DbSession,
     actor: Reader,
-    start: date | None = None,
-    end: date | None = None,
+    start: IsoDate | None = None,
+    end: IsoDate | None = None,
 ) -> Response:
     content = service.export_gl(db, actor, book_id, start, end)
     return _csv(content, f"gl-journals-{book_id}-{_span(start, end)}.csv")

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from fundhouse.ledger.models import Account, AccountType, JournalEntry, Posting
 from fundhouse.ledger.service import Line, TrialBalance
-from fundhouse.platform.schemas import Money
+from fundhouse.platform.schemas import IsoDate, Money
 
 CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Memo = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
@@ -142,7 +142,7 @@ class EntryIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    entry_date: date
+    entry_date: IsoDate
     memo: Memo
     lines: list[LineIn] = Field(min_length=2, max_length=1000)
 
@@ -150,7 +150,7 @@ class EntryIn(BaseModel):
 class ReverseIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    entry_date: date
+    entry_date: IsoDate
     memo: Memo
 
 

@@ -17,6 +17,7 @@ from fundhouse.platform.access import Actor
 from fundhouse.platform.deps import DbSession, requires
 from fundhouse.platform.errors import problem_responses
 from fundhouse.platform.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
+from fundhouse.platform.schemas import IsoDateTime
 
 router = APIRouter(tags=["audit"])
 ReadsAudit = Annotated[Actor, requires("audit:read")]
@@ -67,8 +68,8 @@ def list_audit_records(
     entity_type: Annotated[str | None, Query(max_length=60)] = None,
     entity_id: Annotated[str | None, Query(max_length=64)] = None,
     actor_user_id: uuid.UUID | None = None,
-    since: Annotated[datetime | None, Query(description="Inclusive; UTC if no offset")] = None,
-    until: Annotated[datetime | None, Query(description="Exclusive; UTC if no offset")] = None,
+    since: Annotated[IsoDateTime | None, Query(description="Inclusive; UTC if no offset")] = None,
+    until: Annotated[IsoDateTime | None, Query(description="Exclusive; UTC if no offset")] = None,
     sort: Annotated[str | None, Query(description="seq or occurred_at; '-' descending")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=1000)] = None,

@@ -183,7 +183,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses`` declaring the problem+json errors a route can answer."""
+    """OpenAPI ``responses`` declaring the problem+json errors a route can answer.
+
+    FastAPI files the model's schema under ``application/json``;
+    :func:`describe_problem_responses` moves it to ``application/problem+json``, the media
+    type the handlers answer with.
+    """
     return {
         s: {
             "model": Problem,
@@ -192,3 +197,34 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         }
         for s in statuses
     }
+
+
+_PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+_FRAMEWORK_SCHEMAS = ("HTTPValidationError", "ValidationError")
+
+
+def describe_problem_responses(document: dict[str, Any]) -> None:
+    """Make the API document say what the error handlers really answer, for every operation.
+
+    - Every error is problem+json (a :class:`Problem`), including the 422 FastAPI declares by
+      itself with its own ``HTTPValidationError`` shape as ``application/json``.
+    - An operation with a request body can answer 400: a body that cannot be read at all (not
+      UTF-8, or a broken multipart form) is refused before validation.
+    """
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            responses: dict[str, Any] = operation["responses"]
+            if "requestBody" in operation and "400" not in responses:
+                responses["400"] = {"description": _STATUS_TITLES[400][0]}
+            for status, response in responses.items():
+                if not status.isdigit() or int(status) < 400:
+                    continue
+                if status == "422":
+                    response["description"] = "Invalid input"
+                response["content"] = {PROBLEM_JSON: {"schema": _PROBLEM_REF}}
+            operation["responses"] = dict(sorted(responses.items()))
+    schemas = document.get("components", {}).get("schemas", {})
+    for name in _FRAMEWORK_SCHEMAS:
+        schemas.pop(name, None)

@@ -132,7 +132,10 @@ def idempotent(
         # fresh one, begun the same way.
         db.commit()
     now = utcnow()
-    with database.session() as session:
+    # The reservation reads the key, then writes: it takes SQLite's write lock at once, or a
+    # writer committing between its read and its write would fail it with "database is
+    # locked" at once, whatever the busy timeout (see fundhouse.platform.db).
+    with database.session(writes=True) as session:
         existing = session.scalar(select(IdempotencyKey).where(*_where(actor, key)))
         if existing is not None and existing.created_at <= now - EXPIRES_AFTER:
             session.delete(existing)
@@ -209,7 +212,7 @@ def _releaser(db: Session, database: Database) -> Callable[[list[Any]], None]:
         unremembered = list(db.info.pop(_RESERVATIONS, {}).values())
         if not unremembered:
             return
-        with database.session() as session:
+        with database.session(writes=True) as session:
             session.execute(
                 delete(IdempotencyKey)
                 .where(IdempotencyKey.id.in_(unremembered), IdempotencyKey.status_code.is_(None))
