@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event, select
 
 from fundhouse.identity.models import Invitation
-from fundhouse.platform.access import ROLES
+from fundhouse.platform.access import role_permissions
 from fundhouse.platform.audit import AuditRecord
 from fundhouse.platform.db import utcnow
 from tests.factories import (
@@ -368,10 +368,10 @@ def test_roles_are_listed_with_their_permissions(client, db):
     response = client.get(f"{API}/roles", headers=login(client, viewer))
     assert response.status_code == 200
     roles = {r["role"]: r for r in response.json()}
-    assert set(roles) == set(ROLES)
+    assert set(roles) == set(role_permissions())
     assert roles["limited_partner"]["external"] is True
     assert roles["admin"]["external"] is False
-    assert roles["viewer"]["permissions"] == sorted(ROLES["viewer"])
+    assert roles["viewer"]["permissions"] == sorted(role_permissions()["viewer"])
 
 
 def test_a_user_with_two_memberships_lists_both(client, db):

@@ -47,7 +47,8 @@ from fundhouse.identity.service import ClientInfo, IssuedSession
 from fundhouse.platform.access import Actor, public
 from fundhouse.platform.deps import AppSettings, CurrentActor, DbSession, requires
 from fundhouse.platform.errors import Invalid, Unauthorized, problem_responses
-from fundhouse.platform.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
+from fundhouse.platform.http import Cursor, Limit
+from fundhouse.platform.pagination import DEFAULT_LIMIT, Page
 
 
 def _no_store(response: Response) -> None:
@@ -57,8 +58,6 @@ def _no_store(response: Response) -> None:
 
 router = APIRouter(dependencies=[Depends(_no_store)])
 Client = Annotated[ClientInfo, Depends(client_info)]
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
-Cursor = Annotated[str | None, Query(max_length=1000)]
 PUBLIC = [Depends(public)]
 SIGN_IN_ERRORS = problem_responses(401, 422, 423, 429)
 
@@ -442,12 +441,17 @@ def list_users(
 def invite_user(
     body: InvitationCreate, db: DbSession, actor: Annotated[Actor, requires("user:invite")]
 ) -> InvitationCreated:
-    created = service.invite_user(db, actor, body.email, body.full_name, body.role)
+    created = service.invite_user(
+        db, actor, body.email, body.full_name, body.role, party_id=body.party_id
+    )
     invitation = created.invitation
     return InvitationCreated(
         id=invitation.id,
         email=invitation.email,
         role=invitation.role,
+        party_kind=created.party_kind,
+        party_id=body.party_id,
+        party_name=created.party_name,
         expires_at=invitation.expires_at,
         token=created.token,
         accept_path=created.accept_path,
@@ -465,8 +469,11 @@ def list_invitations(
     actor: Annotated[Actor, requires("user:invite")],
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
+    party_id: Annotated[
+        uuid.UUID | None, Query(description="Only the invitations for this party")
+    ] = None,
 ) -> Page[InvitationOut]:
-    return service.list_invitations(db, actor, limit=limit, cursor=cursor)
+    return service.list_invitations(db, actor, limit=limit, cursor=cursor, party_id=party_id)
 
 
 @router.get(
@@ -494,7 +501,9 @@ def update_user(
     db: DbSession,
     actor: Annotated[Actor, requires("user:manage")],
 ) -> OrgUserOut:
-    return service.update_member(db, actor, user_id, role=body.role, is_active=body.is_active)
+    return service.update_member(
+        db, actor, user_id, role=body.role, is_active=body.is_active, party_id=body.party_id
+    )
 
 
 @router.post(

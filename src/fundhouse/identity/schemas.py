@@ -17,7 +17,7 @@ from pydantic import (
     field_validator,
 )
 
-from fundhouse.platform.access import ROLES
+from fundhouse.platform.access import ROLE_NAMES
 from fundhouse.platform.schemas import refuse_non_iso_date_time
 
 Password = Field(min_length=1, max_length=1024)
@@ -30,8 +30,8 @@ class Input(BaseModel):
 
 
 def _known_role(role: str) -> str:
-    if role not in ROLES:
-        raise ValueError(f"unknown role; choose one of {', '.join(sorted(ROLES))}")
+    if role not in ROLE_NAMES:
+        raise ValueError(f"unknown role; choose one of {', '.join(ROLE_NAMES)}")
     return role
 
 
@@ -210,6 +210,10 @@ class OrgUserOut(BaseModel):
 class MemberUpdate(Input):
     role: str | None = None
     is_active: StrictBool | None = None
+    party_id: uuid.UUID | None = Field(
+        default=None,
+        description="With a change to an external role: the party the member belongs to.",
+    )
 
     @field_validator("role")
     @classmethod
@@ -221,6 +225,12 @@ class InvitationCreate(Input):
     email: EmailStr
     full_name: str = Field(min_length=1, max_length=200)
     role: str
+    party_id: uuid.UUID | None = Field(
+        default=None,
+        description="For an external role (limited partner, founder, client): the party the "
+        "user belongs to, e.g. the investor of a limited partner. Required for those roles, "
+        "refused for the others.",
+    )
 
     _clean_name = field_validator("full_name")(_name)
     _check_role = field_validator("role")(_known_role)
@@ -230,6 +240,9 @@ class InvitationCreated(BaseModel):
     id: uuid.UUID
     email: str
     role: str
+    party_kind: str | None = None
+    party_id: uuid.UUID | None = None
+    party_name: str | None = None
     expires_at: datetime
     token: str = Field(description="Shown this once: send it to the invitee.")
     accept_path: str = Field(description="Where in the web app the invitee accepts.")
@@ -240,6 +253,9 @@ class InvitationOut(BaseModel):
     email: str
     full_name: str
     role: str
+    party_kind: str | None = None
+    party_id: uuid.UUID | None = None
+    party_name: str | None = None
     status: Literal["pending", "accepted", "expired"]
     invited_by: uuid.UUID
     created_at: datetime

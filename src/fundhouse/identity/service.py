@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal, NoReturn, cast
@@ -44,12 +44,13 @@ from fundhouse.identity.schemas import (
 )
 from fundhouse.platform import audit
 from fundhouse.platform.access import (
-    ALL_PERMISSIONS,
     EXTERNAL_ROLES,
-    ROLES,
+    ROLE_NAMES,
     Actor,
+    all_permissions,
     permissions_for,
     require,
+    role_permissions,
 )
 from fundhouse.platform.db import utcnow
 from fundhouse.platform.errors import (
@@ -62,6 +63,7 @@ from fundhouse.platform.errors import (
 )
 from fundhouse.platform.jobs import JobContext, JobError
 from fundhouse.platform.pagination import Page, paginate, parse_sort
+from fundhouse.platform.parties import PartyKind, party_kind_for
 from fundhouse.settings import get_settings
 
 BAD_CREDENTIALS = "Incorrect email or password."
@@ -128,6 +130,8 @@ class CreatedInvitation:
     invitation: Invitation
     token: str
     accept_path: str
+    party_kind: str | None = None
+    party_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -292,8 +296,8 @@ def create_user(
     full_name = " ".join(full_name.split())
     if not full_name or len(full_name) > 200:
         raise Invalid("The name must have 1 to 200 characters.", field="full_name")
-    if role not in ROLES:
-        raise Invalid(f"Unknown role; choose one of {', '.join(sorted(ROLES))}.", field="role")
+    if role not in ROLE_NAMES:
+        raise Invalid(f"Unknown role; choose one of {', '.join(ROLE_NAMES)}.", field="role")
     security.check_password_policy(password, email)
     if find_user_by_email(db, email) is not None:
         raise Conflict(f"A user with the email {email} exists already.")
@@ -929,7 +933,7 @@ def create_api_key(
     """A key limited to ``scopes``; each must be a permission the creator holds, so a key never
     grants more than its creator has."""
     require(actor, "api_key:manage")
-    unknown = sorted(set(scopes) - ALL_PERMISSIONS)
+    unknown = sorted(set(scopes) - all_permissions())
     if unknown:
         raise Invalid(f"Unknown permissions: {', '.join(unknown)}.", field="scopes")
     not_held = sorted(set(scopes) - actor.permissions)
@@ -1018,8 +1022,8 @@ def list_users(
             )
         )
     if role is not None:
-        if role not in ROLES:
-            raise Invalid(f"Unknown role; choose one of {', '.join(sorted(ROLES))}.", field="role")
+        if role not in ROLE_NAMES:
+            raise Invalid(f"Unknown role; choose one of {', '.join(ROLE_NAMES)}.", field="role")
         stmt = stmt.where(Membership.role == role)
     if is_active is True:
         stmt = stmt.where(Membership.is_active.is_(True), User.is_active.is_(True))
@@ -1084,10 +1088,59 @@ def _other_active_admins(db: Session, org_id: uuid.UUID, user_id: uuid.UUID) -> 
 
 
 def _require_grantable(actor: Actor, role: str) -> None:
-    """Nobody hands out a role with rights they do not hold themselves."""
+    """Nobody hands out a staff role with rights they do not hold themselves. The external
+    roles are granted by whoever manages users: their rights reach only the party each such
+    user is linked to, never the firm's own."""
+    if role in EXTERNAL_ROLES:
+        require(actor, "user:manage")
+        return
     missing = permissions_for(role) - actor.permissions
     if missing:
         raise Forbidden(f"You cannot grant the role {role}: it holds rights you do not.")
+
+
+def _checked_party(
+    db: Session, actor: Actor, role: str, party_id: uuid.UUID | None
+) -> tuple[PartyKind, uuid.UUID, str] | None:
+    """The party an external user is to belong to, checked in the actor's organization; an
+    external role needs one and a staff role takes none."""
+    if role not in EXTERNAL_ROLES:
+        if party_id is not None:
+            raise Invalid(
+                f"The role {role} belongs to no party; leave party_id out.", field="party_id"
+            )
+        return None
+    kind = party_kind_for(role)
+    if kind is None:
+        raise Invalid(
+            f"Users of the role {role} cannot be linked to their party yet.", field="role"
+        )
+    if party_id is None:
+        raise Invalid(
+            f"A {role.replace('_', ' ')} belongs to a party: name the {kind.kind} (party_id).",
+            field="party_id",
+        )
+    name = kind.names(db, actor.org_id, [party_id]).get(party_id)
+    if name is None:
+        raise Invalid(f"No such {kind.kind} in this organization.", field="party_id")
+    return kind, party_id, name
+
+
+def _party_names(
+    db: Session, org_id: uuid.UUID, invitations: Sequence[Invitation]
+) -> dict[str, str]:
+    """The names of the invitations' parties, one query per kind."""
+    wanted: dict[str, list[uuid.UUID]] = {}
+    for invitation in invitations:
+        party = invitation.details.get("party_id")
+        if party:
+            wanted.setdefault(invitation.role, []).append(uuid.UUID(party))
+    names: dict[str, str] = {}
+    for role, ids in wanted.items():
+        kind = party_kind_for(role)
+        if kind is not None:
+            names.update({str(k): v for k, v in kind.names(db, org_id, ids).items()})
+    return names
 
 
 def update_member(
@@ -1097,8 +1150,12 @@ def update_member(
     *,
     role: str | None = None,
     is_active: bool | None = None,
+    party_id: uuid.UUID | None = None,
 ) -> OrgUserOut:
     """Change a member's role or switch their membership off or on.
+
+    A change to an external role names the party the member belongs to (``party_id``) and
+    links them to it in the same step.
 
     Switching off ends their sessions at once. The last active admin of an organization can
     be neither demoted nor switched off, or nobody could manage it any more.
@@ -1112,9 +1169,14 @@ def update_member(
     )
     if removes_admin and _other_active_admins(db, actor.org_id, user.id) == 0:
         raise Conflict("This is the last active admin of the organization; appoint another first.")
+    if party_id is not None and role is None:
+        raise Invalid("A party is linked together with an external role: send role.", field="role")
     if role is not None and role != membership.role:
         _require_grantable(actor, role)
         _require_grantable(actor, membership.role)
+        party = _checked_party(db, actor, role, party_id)
+        if party is not None:
+            party[0].link(db, actor, actor.org_id, user.id, party[1])
         before = {"role": membership.role}
         membership.role = role
         audit.record(
@@ -1197,12 +1259,17 @@ def _invitation_status(
     return "pending" if invitation.expires_at > now else "expired"
 
 
-def describe_invitation(invitation: Invitation) -> InvitationOut:
+def describe_invitation(invitation: Invitation, party_names: dict[str, str]) -> InvitationOut:
+    party = invitation.details.get("party_id")
+    kind = party_kind_for(invitation.role) if party else None
     return InvitationOut(
         id=invitation.id,
         email=invitation.email,
         full_name=invitation.details.get("full_name", ""),
         role=invitation.role,
+        party_kind=kind.kind if kind else None,
+        party_id=uuid.UUID(party) if party else None,
+        party_name=party_names.get(party) if party else None,
         status=_invitation_status(invitation, utcnow()),
         invited_by=invitation.invited_by,
         created_at=invitation.created_at,
@@ -1212,14 +1279,22 @@ def describe_invitation(invitation: Invitation) -> InvitationOut:
 
 
 def invite_user(
-    db: Session, actor: Actor, email: str, full_name: str, role: str
+    db: Session,
+    actor: Actor,
+    email: str,
+    full_name: str,
+    role: str,
+    party_id: uuid.UUID | None = None,
 ) -> CreatedInvitation:
     """An invitation to join the organization; its token is shown once, to be sent on.
 
+    An invitation for an external role names the party the user will belong to (the investor
+    of a limited partner), and accepting it links the user to that party in the same step.
     Inviting the same email again replaces the pending invitation.
     """
     require(actor, "user:invite")
     _require_grantable(actor, role)
+    party = _checked_party(db, actor, role, party_id)
     email = normalize_email(email)
     existing = db.scalar(
         select(Membership.id)
@@ -1248,32 +1323,44 @@ def invite_user(
         token_hash=token_hash,
         invited_by=actor.user_id,
         expires_at=now + timedelta(days=get_settings().invitation_days),
-        details={"full_name": full_name},
+        details={"full_name": full_name}
+        | ({"party_id": str(party[1])} if party is not None else {}),
     )
     db.add(invitation)
     db.flush()
     audit.record(db, actor, "user.invited", invitation)
     return CreatedInvitation(
         invitation=invitation,
+        party_kind=party[0].kind if party is not None else None,
+        party_name=party[2] if party is not None else None,
         token=token,
         accept_path=f"{ACCEPT_INVITATION_PATH}?token={token}",
     )
 
 
 def list_invitations(
-    db: Session, actor: Actor, *, limit: int = 50, cursor: str | None = None
+    db: Session,
+    actor: Actor,
+    *,
+    limit: int = 50,
+    cursor: str | None = None,
+    party_id: uuid.UUID | None = None,
 ) -> Page[InvitationOut]:
     require(actor, "user:invite")
+    query = select(Invitation).where(Invitation.org_id == actor.org_id)
+    if party_id is not None:
+        query = query.where(Invitation.details["party_id"].as_string() == str(party_id))
     rows, next_cursor = paginate(
         db,
-        select(Invitation).where(Invitation.org_id == actor.org_id),
+        query,
         sort_column=Invitation.created_at,
         id_column=Invitation.id,
         descending=True,
         limit=limit,
         cursor=cursor,
     )
-    return Page(items=[describe_invitation(i) for i in rows], next_cursor=next_cursor)
+    names = _party_names(db, actor.org_id, rows)
+    return Page(items=[describe_invitation(i, names) for i in rows], next_cursor=next_cursor)
 
 
 def accept_invitation(
@@ -1310,6 +1397,12 @@ def accept_invitation(
     if created:
         audit.record(db, ctx, "user.created", user)
     audit.record(db, ctx, "membership.created", membership)
+    party = invitation.details.get("party_id")
+    if party:
+        kind = party_kind_for(invitation.role)
+        if kind is None or not kind.names(db, invitation.org_id, [uuid.UUID(party)]):
+            raise Conflict("The party this invitation was for is gone; ask for a new invitation.")
+        kind.link(db, ctx, invitation.org_id, user.id, uuid.UUID(party))
     audit.record(
         db,
         ctx,
@@ -1327,5 +1420,5 @@ def accept_invitation(
 def list_roles() -> list[RoleOut]:
     return [
         RoleOut(role=role, permissions=sorted(perms), external=role in EXTERNAL_ROLES)
-        for role, perms in ROLES.items()
+        for role, perms in role_permissions().items()
     ]
