@@ -328,9 +328,14 @@ def test_any_rate_found_makes_npv_zero(flows: list[tuple[date, Decimal]]) -> Non
 def test_xirr_does_not_depend_on_the_order_of_flows(
     flows: list[tuple[date, Decimal]], random: object
 ) -> None:
+    """The same answer in any order, to the solver's tolerance: pyxirr adds the flows in the
+    order given, so the last digits of its rate may move with it."""
     shuffled = list(flows)
     random.shuffle(shuffled)  # type: ignore[attr-defined]
-    assert solve_xirr(shuffled) == solve_xirr(flows)
+    original, reordered = solve_xirr(flows), solve_xirr(shuffled)
+    assert reordered.reason == original.reason
+    if original.rate is not None:
+        assert reordered.rate == pytest.approx(original.rate, rel=1e-12, abs=1e-15)
 
 
 @settings(max_examples=100, deadline=None)

@@ -3,7 +3,8 @@
 Convention (shared/CONVENTIONS.md, "Cash flows and returns"): time is actual/365 from the
 earliest date, as in Excel's XNPV and XIRR, so a flow on date d is discounted by
 (1 + rate) ** ((d - d0).days / 365). Flows on the same date are added exactly before anything
-else, and the order in which flows are given never matters. When no rate makes the net present
+else, and the order in which flows are given never matters (beyond the last digits of float
+rounding, within the solver's tolerance). When no rate makes the net present
 value zero, or the flows never change sign, the answer is an explicit "no solution" with its
 reason, never an exception from inside a solver and never a number that is not a root.
 
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import TypeAlias, overload
+from typing import Any, TypeAlias, overload
 
 import numpy as np
 import pyxirr
@@ -712,6 +713,118 @@ def _solve(series: _Flows, guess: float) -> IrrResult:
     return _result(float(_solve_rows(table, guess)[0]), changes)
 
 
+_QUICK_NUMBERS = frozenset({float, int})
+_QUICK_ITEMS = frozenset({tuple, list})
+
+
+def _quick_columns(flows: object, amounts: object) -> tuple[Sequence[Any], Sequence[Any]] | None:
+    """Dates and amounts of input in a form pyxirr reads as given: (date, amount) pairs in a
+    list or tuple, a dict, a list or tuple of dates with one of amounts, or ``datetime64[D]``
+    and float64 arrays; None otherwise."""
+    if amounts is None:
+        if type(flows) is dict:
+            return tuple(flows), tuple(flows.values())
+        if (type(flows) is list or type(flows) is tuple) and flows:
+            if not set(map(type, flows)) <= _QUICK_ITEMS:  # type: ignore[arg-type]
+                return None
+            try:
+                dates, values = zip(*flows, strict=True)  # type: ignore[misc]
+            except ValueError:
+                return None
+            return dates, values
+        return None
+    if (type(flows) is list or type(flows) is tuple) and (
+        type(amounts) is list or type(amounts) is tuple
+    ):
+        return flows, amounts  # type: ignore[return-value]
+    if (
+        isinstance(flows, np.ndarray)
+        and isinstance(amounts, np.ndarray)
+        and flows.dtype == _DAY
+        and amounts.dtype == np.float64
+        and flows.ndim == amounts.ndim == 1
+    ):
+        return flows.tolist(), amounts.tolist()  # NaT and years beyond 9999 are not dates
+    return None
+
+
+def _quick_xirr(flows: object, amounts: object, guess: float) -> IrrResult | None:
+    """The XIRR of sound input whose flows change sign exactly once, by pyxirr, verified; None
+    for anything else, which then takes the exact path (that also names every fault and reason).
+
+    Exactly one sign change after same-day netting is decided without netting or sorting: every
+    non-zero amount of one sign falls strictly before every non-zero amount of the other. Flows
+    of a day then share one sign, so adding them exactly or in float gives the same sign, and
+    the NPV, which netting never changes, has one root: the one every solver here finds.
+
+    pyxirr reads the input as given. Its rate is accepted when |NPV| ≤ 1e-9 · m · Σ|a|, m the
+    smallest discount factor of any flow (1 for a negative rate, (1 + rate) ** −T otherwise, T
+    the span in years from the earliest date): m · Σ|a| ≤ Σ|discounted amounts|, so a rate that
+    passes also passes the exact path's test, |NPV| ≤ 1e-9 · Σ|discounted amounts|.
+
+    pyxirr stops within about 1e-10 of the root in x = ln(1 + rate). With one sign change,
+    |dNPV/dx| ≥ g · Σ|discounted amounts| / 2 at the root, g the years between the last flow of
+    one sign and the first of the other, so the rate is within 2 |NPV| / (g · m · Σ|a|) of it
+    in x. Within 1e-14 · max(1, |x|), the exact path's tolerance, it is returned as it is;
+    otherwise it is refined by the exact path's Newton steps in x (:func:`_polish_one`).
+    """
+    columns = _quick_columns(flows, amounts)
+    if columns is None:
+        return None
+    dates, values = columns
+    if not dates or len(dates) != len(values) or set(map(type, dates)) != {date}:
+        return None
+    kinds = set(map(type, values))
+    try:
+        if kinds <= _QUICK_NUMBERS:
+            if not math.isfinite(sum(values)):
+                return None
+        elif kinds == {Decimal}:
+            if not sum(values, Decimal(0)).is_finite():
+                return None
+        else:
+            return None
+    except (ArithmeticError, OverflowError):  # a signaling NaN, or ints too large for float
+        return None
+    negative = [d for d, a in zip(dates, values, strict=True) if a < 0]
+    positive = [d for d, a in zip(dates, values, strict=True) if a > 0]
+    if not negative or not positive:
+        return None
+    last_negative, last_positive = max(negative), max(positive)
+    first_negative, first_positive = min(negative), min(positive)
+    if last_negative < first_positive:
+        gap = (first_positive - last_negative).days
+    elif last_positive < first_negative:
+        gap = (first_negative - last_positive).days
+    else:
+        return None
+    last = max(last_negative, last_positive)
+    given = (flows,) if amounts is None else (flows, amounts)
+    try:
+        rate = pyxirr.xirr(*given, guess=guess, silent=True)
+        if rate is None or not -1.0 < rate < math.inf:
+            return None
+        npv = pyxirr.xnpv(rate, *given, silent=True)
+        span = (last - min(dates)).days / DAYS_PER_YEAR
+        smallest = 1.0 if rate < 0.0 else math.exp(-math.log1p(rate) * span)
+        magnitude = float(sum(map(abs, values)))
+    except (ArithmeticError, TypeError, ValueError, pyxirr.InvalidPaymentsError):
+        return None
+    if npv is None or not abs(npv) <= _RESIDUAL_TOLERANCE * smallest * magnitude:
+        return None
+    x = math.log1p(rate)
+    if abs(npv) * 2.0 * DAYS_PER_YEAR <= _X_TOLERANCE * max(1.0, abs(x)) * (
+        smallest * magnitude * gap
+    ):
+        return IrrResult(rate)
+    ordinals = np.fromiter(map(date.toordinal, dates), np.int64, len(dates))
+    floats = np.fromiter(map(float, values), np.float64, len(values))
+    order = ordinals.argsort(kind="stable")
+    ordinals, floats = ordinals[order], floats[order]
+    x = _polish_one((ordinals - ordinals[0]) / DAYS_PER_YEAR, floats, x)
+    return None if math.isnan(x) else _rate_from_x(x)
+
+
 @overload
 def solve_xirr(
     flows: Iterable[tuple[date, Amount]] | Mapping[date, Amount],
@@ -747,6 +860,9 @@ def solve_xirr(
     malformed input.
     """
     start = _check_guess(guess)
+    quick = _quick_xirr(flows, amounts, start)
+    if quick is not None:
+        return quick
     series = _series(flows, amounts)
     if series is None:
         return IrrResult(None, "no cash flows")
@@ -890,16 +1006,40 @@ def xirr_many(
     *,
     guess: float = DEFAULT_GUESS,
 ) -> IrrBatch:
-    """XIRR of each series (e.g. every LP of a fund), in one vectorized pass.
+    """XIRR of each series (e.g. every LP of a fund).
 
     Each series is a sequence of (date, amount) pairs or a mapping of date to amount, validated
-    and with same-day flows added exactly, as for a single series. The series become the rows
+    and with same-day flows added exactly, as for a single series. A list, tuple or dict of
+    sound flows that change sign once, every flow of one sign before every flow of the other,
+    is solved as :func:`solve_xirr` solves it (pyxirr, verified). The others become the rows
     of a padded NumPy matrix: those whose flows change sign once (calls, then distributions)
     are solved together by a bracketed Newton iteration; those that change sign several times
     by Excel's Newton iteration from the guess, also together, and the few where it fails by a
     scan one by one. Each answer is :func:`solve_xirr`'s: the same root, to about 1e-12.
     """
     start = _check_guess(guess)
+    n = len(series)
+    quick = [_quick_xirr(flows, None, start) for flows in series]
+    if None not in quick:
+        return IrrBatch(np.array([q.rate for q in quick]), (None,) * n)  # type: ignore[union-attr]
+    # The rest keep their places (a series solved above is left empty), so faults name them.
+    rest: list[Iterable[tuple[date, Amount]] | Mapping[date, Amount]] = [
+        [] if q is not None else flows for flows, q in zip(series, quick, strict=True)
+    ]
+    batch = _xirr_rest(rest, start)
+    for i, q in enumerate(quick):
+        if q is not None:
+            batch.rates[i] = q.rate
+    reasons = tuple(
+        None if q is not None else reason for q, reason in zip(quick, batch.reasons, strict=True)
+    )
+    return IrrBatch(batch.rates, reasons)
+
+
+def _xirr_rest(
+    series: Sequence[Iterable[tuple[date, Amount]] | Mapping[date, Amount]], start: float
+) -> IrrBatch:
+    """:func:`xirr_many` of the series the quick path leaves, by the exact path."""
     n = len(series)
     owners, ordinals, values, raw_amounts = _columns(series)
     rates = np.full(n, np.nan)
