@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, UploadFile, status
 
-from fundhouse.funds.accounts import capital_accounts, performance
+from fundhouse.funds.accounts import capital_accounts, document_check, performance
 from fundhouse.funds.accounts.schemas import (
     BenchmarkCreate,
     BenchmarkOut,
@@ -96,7 +96,7 @@ def get_capital_account(
 @router.get(
     "/funds/{fund_id}/reconciliation",
     tags=["capital-accounts"],
-    summary="The partners' capital accounts against the trial balance",
+    summary="The partners' capital accounts against the trial balance and the source documents",
     response_model=CapitalReconciliationOut,
     responses=READ,
 )
@@ -106,7 +106,7 @@ def reconcile(
     actor: Annotated[Actor, requires("ledger:read")],
     as_of: AsOf = None,
 ) -> object:
-    return capital_accounts.reconcile(db, actor, fund_id, as_of or today())
+    return document_check.reconcile(db, actor, fund_id, as_of or today())
 
 
 @router.get(

@@ -67,9 +67,28 @@ class CapitalAccountOut(BaseModel):
     ending_balance: Money
 
 
+class DocumentDifferenceOut(BaseModel):
+    """One partner's capital account line where the ledger and the source documents disagree:
+    ``difference`` = ``from_ledger`` − ``from_documents`` (effects on capital, credit
+    positive)."""
+
+    investor_id: uuid.UUID
+    investor_name: str | None
+    """None for a party of the ledger that is no investor of the organization."""
+    line: str
+    """A capital account line, as in the capital account statement (``contributions``,
+    ``distributions``, ``management_fees``, ... ``carried_interest``)."""
+    from_documents: Money
+    from_ledger: Money
+    difference: Money
+
+
 class CapitalReconciliationOut(BaseModel):
     """Capital accounts against the ledger at ``as_of``: the partners' capital accounts add
-    up to the partners' equity of the trial balance and to the fund's net assets."""
+    up to the partners' equity of the trial balance and to the fund's net assets; and each
+    partner's capital account lines, computed a second way from the source documents alone
+    (calls, distributions, fee runs, expenses, valuations and realizations, transfers), agree
+    with the ledger's (``documents_agree``; every disagreement in ``document_differences``)."""
 
     fund_id: uuid.UUID
     currency: str
@@ -86,6 +105,11 @@ class CapitalReconciliationOut(BaseModel):
     unknown_partners: list[uuid.UUID]
     """Partners in the ledger that are not investors of the fund (none when it reconciles)."""
     reconciles: bool
+    """The capital accounts add up to the trial balance and the net assets."""
+    documents_agree: bool | None = None
+    """Every partner's capital account lines are what the source documents imply (None where
+    the check did not run; the reconciliation endpoint always runs it)."""
+    document_differences: list[DocumentDifferenceOut] = []
 
 
 class PmeOut(BaseModel):
