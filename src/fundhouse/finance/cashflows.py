@@ -1006,40 +1006,16 @@ def xirr_many(
     *,
     guess: float = DEFAULT_GUESS,
 ) -> IrrBatch:
-    """XIRR of each series (e.g. every LP of a fund).
+    """XIRR of each series (e.g. every LP of a fund), in one vectorized pass.
 
     Each series is a sequence of (date, amount) pairs or a mapping of date to amount, validated
-    and with same-day flows added exactly, as for a single series. A list, tuple or dict of
-    sound flows that change sign once, every flow of one sign before every flow of the other,
-    is solved as :func:`solve_xirr` solves it (pyxirr, verified). The others become the rows
+    and with same-day flows added exactly, as for a single series. The series become the rows
     of a padded NumPy matrix: those whose flows change sign once (calls, then distributions)
     are solved together by a bracketed Newton iteration; those that change sign several times
     by Excel's Newton iteration from the guess, also together, and the few where it fails by a
     scan one by one. Each answer is :func:`solve_xirr`'s: the same root, to about 1e-12.
     """
     start = _check_guess(guess)
-    n = len(series)
-    quick = [_quick_xirr(flows, None, start) for flows in series]
-    if None not in quick:
-        return IrrBatch(np.array([q.rate for q in quick]), (None,) * n)  # type: ignore[union-attr]
-    # The rest keep their places (a series solved above is left empty), so faults name them.
-    rest: list[Iterable[tuple[date, Amount]] | Mapping[date, Amount]] = [
-        [] if q is not None else flows for flows, q in zip(series, quick, strict=True)
-    ]
-    batch = _xirr_rest(rest, start)
-    for i, q in enumerate(quick):
-        if q is not None:
-            batch.rates[i] = q.rate
-    reasons = tuple(
-        None if q is not None else reason for q, reason in zip(quick, batch.reasons, strict=True)
-    )
-    return IrrBatch(batch.rates, reasons)
-
-
-def _xirr_rest(
-    series: Sequence[Iterable[tuple[date, Amount]] | Mapping[date, Amount]], start: float
-) -> IrrBatch:
-    """:func:`xirr_many` of the series the quick path leaves, by the exact path."""
     n = len(series)
     owners, ordinals, values, raw_amounts = _columns(series)
     rates = np.full(n, np.nan)
