@@ -7,13 +7,13 @@ upload is read with the same bound (DESIGN.md §4).
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import Query, Response, UploadFile
 
 from fundhouse.platform.errors import Invalid, problem_responses
 from fundhouse.platform.pagination import MAX_LIMIT
+from fundhouse.platform.schemas import IsoDate
 
 Responses = dict[int | str, dict[str, Any]]
 
@@ -25,11 +25,11 @@ ListFormat = Annotated[
     Literal["json", "csv"],
     Query(description="``csv`` exports every matching row as CSV instead of one page."),
 ]
-AsOf = Annotated[date | None, Query(description="The valuation date (default: today)")]
+AsOf = Annotated[IsoDate | None, Query(description="The valuation date (default: today)")]
 Start = Annotated[
-    date | None, Query(description="First day of the period (default: since inception)")
+    IsoDate | None, Query(description="First day of the period (default: since inception)")
 ]
-End = Annotated[date | None, Query(description="Last day of the period (default: today)")]
+End = Annotated[IsoDate | None, Query(description="Last day of the period (default: today)")]
 
 CSV_TYPE = "text/csv; charset=utf-8"
 PDF_TYPE = "application/pdf"
