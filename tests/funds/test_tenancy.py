@@ -8,7 +8,8 @@ from fastapi.routing import APIRoute
 
 from fundhouse.funds.calls.router import router as calls_router
 from fundhouse.funds.register.router import router as register_router
-from tests.funds.helpers import API, CALL_DATE, DUE_DATE, PAID_DATE
+from tests.factories import login
+from tests.funds.helpers import API, CALL_DATE, DUE_DATE, PAID_DATE, problem_fields
 
 STATEMENT = "date,amount,reference,payer name\n2024-03-20,100.00,CALL 1,LP 1\n"
 
@@ -110,3 +111,30 @@ def test_every_id_of_another_organization_is_not_found(desk, other_desk, make_me
     # And nothing was changed by the attempts.
     assert desk.ok(desk.get(f"/funds/{fund['id']}"))["name"] == fund["name"]
     assert desk.ok(desk.get(f"/capital-calls/{call['id']}"))["status"] == "issued"
+
+
+def test_a_manual_entry_names_only_partners_of_the_fund(desk, other_desk, make_member):
+    fund = desk.fund()
+    (lp,) = desk.lps(fund["id"], ["5000"])
+    outsider = desk.investor("Not In This Fund")
+    foreign = other_desk.investor("Another Organization's LP")
+    accountant = login(desk.client, make_member(desk, "accountant"))
+
+    def entry(party: str) -> dict:
+        return {
+            "entry_date": "2024-03-31",
+            "memo": "Adjustment",
+            "lines": [
+                {"account_code": "1000", "debit": "1.00", "currency": "USD"},
+                {"account_code": "3000", "credit": "1.00", "currency": "USD", "party_id": party},
+            ],
+        }
+
+    path = f"/ledger/books/{fund['book_id']}/entries"
+    for party in (outsider["id"], foreign["id"]):
+        refused = desk.post(path, entry(party), headers=accountant)
+        assert refused.status_code == 422, refused.text
+        assert problem_fields(refused) == {"lines[1].party_id"}
+    desk.ok(desk.post(path, entry(lp["investor_id"]), headers=accountant), 201)
+    listed = desk.ok(desk.get(path, headers=accountant, params={"source_type": "manual"}))
+    assert len(listed["items"]) == 1

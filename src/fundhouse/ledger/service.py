@@ -24,7 +24,7 @@ import csv
 import io
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow, localcontext
@@ -352,6 +352,37 @@ def post_entry(
     )
 
 
+PartnerCheck = Callable[[Session, Actor, Book, set[uuid.UUID]], set[uuid.UUID]]
+"""Of the party ids given for a book, those that are not partners of the book's owner."""
+
+_PARTNER_CHECKS: dict[str, PartnerCheck] = {}
+
+
+def register_partner_check(owner_type: str, check: PartnerCheck) -> None:
+    """Let the domain that owns books of ``owner_type`` say who its partners are.
+
+    The ledger knows a book's owner only by type and id, so the owner's domain (funds: the
+    investors committed to the fund) vouches for the parties of manual entries; without it an
+    entry could name anyone's id, another organization's investor included."""
+    _PARTNER_CHECKS[owner_type] = check
+
+
+def _check_partners(db: Session, actor: Actor, book_id: uuid.UUID, lines: Sequence[Line]) -> None:
+    parties = {line.party_id for line in lines if line.party_id is not None}
+    if not parties:
+        return
+    book = _book(db, actor, book_id)
+    check = _PARTNER_CHECKS.get(book.owner_type)
+    unknown = check(db, actor, book, parties) if check else set()
+    errors = [
+        FieldError(field=f"lines[{i}].party_id", message="No such partner of this book's owner.")
+        for i, line in enumerate(lines)
+        if line.party_id in unknown
+    ]
+    if errors:
+        raise Invalid(_summary(errors), errors=errors)
+
+
 def post_manual_entry(
     db: Session,
     actor: Actor,
@@ -361,8 +392,10 @@ def post_manual_entry(
     memo: str,
     lines: Sequence[Line],
 ) -> JournalEntry:
-    """An accountant's adjusting entry (``ledger:write``), with the same rules as any entry."""
+    """An accountant's adjusting entry (``ledger:write``), with the same rules as any entry;
+    each party it names must be a partner of the book's owner (:func:`register_partner_check`)."""
     require(actor, "ledger:write")
+    _check_partners(db, actor, book_id, lines)
     return post_entry(
         db,
         actor,

@@ -64,7 +64,7 @@ from fundhouse.identity.models import Membership, User
 from fundhouse.ledger import service as ledger
 from fundhouse.ledger.chart import FundAccount
 from fundhouse.ledger.currencies import decimal_places, minor_units
-from fundhouse.ledger.models import JournalEntry
+from fundhouse.ledger.models import Book, JournalEntry
 from fundhouse.platform import audit
 from fundhouse.platform.access import Actor, require
 from fundhouse.platform.crypto import derive_key
@@ -75,6 +75,28 @@ from fundhouse.settings import get_settings
 
 FUND_OWNER = "fund"
 """The ``owner_type`` of a fund's ledger book."""
+
+
+def _not_partners(db: Session, actor: Actor, book: Book, parties: set[uuid.UUID]) -> set[uuid.UUID]:
+    """The parties of a fund book's manual entry that hold no commitment in the fund (another
+    organization's investors among them). A book of no fund of the organization has no say."""
+    fund_id = db.scalar(
+        select(Fund.id).where(Fund.id == book.owner_id, Fund.org_id == actor.org_id)
+    )
+    if fund_id is None:
+        return set()
+    partners = db.scalars(
+        select(Commitment.investor_id).where(
+            Commitment.org_id == actor.org_id,
+            Commitment.fund_id == fund_id,
+            Commitment.investor_id.in_(parties),
+        )
+    )
+    return parties - set(partners)
+
+
+ledger.register_partner_check(FUND_OWNER, _not_partners)
+
 
 SENSITIVE_FIELDS = ("tax_id", "bank_account", "bank_routing")
 _ZERO = Decimal(0)
