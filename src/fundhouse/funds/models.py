@@ -231,6 +231,11 @@ class StatementStatus(StrEnum):
     FAILED = "failed"
 
 
+class NoticeKind(StrEnum):
+    CAPITAL_CALL = "capital_call"
+    DISTRIBUTION = "distribution"
+
+
 # --- funds -------------------------------------------------------------------------------
 
 
@@ -993,6 +998,52 @@ class Statement(IdMixin, TenantMixin, TimestampMixin, Base):
     error: Mapped[str | None] = mapped_column(Text)
     job_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
     generated_at: Mapped[datetime | None]
+    created_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    released_at: Mapped[datetime | None]
+    """When the statement was released to its LP; unreleased statements are drafts the LP
+    never sees."""
+    released_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+
+class NoticeDocument(IdMixin, TenantMixin, TimestampMixin, Base):
+    """The notice one LP was sent for an issued call or distribution, kept as issued.
+
+    A notice is a document of its date: it is rendered once, when the call or distribution is
+    issued (or, for one issued before notices were kept, on its first download, as of its
+    date), and every later download serves these bytes, checked against ``sha256``. Small files
+    are kept in ``content``, larger ones in document storage under ``storage_key``.
+    """
+
+    __tablename__ = "notice_documents"
+    __table_args__ = (
+        UniqueConstraint("call_id", "investor_id", name="uq_notice_documents_call_investor"),
+        UniqueConstraint(
+            "distribution_id", "investor_id", name="uq_notice_documents_distribution_investor"
+        ),
+    )
+
+    fund_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("funds.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[NoticeKind] = mapped_column(_enum(NoticeKind, "notice_kind"))
+    call_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("capital_calls.id", ondelete="CASCADE")
+    )
+    distribution_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("distributions.id", ondelete="CASCADE")
+    )
+    investor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("investors.id"), index=True)
+    notice_date: Mapped[date]
+    """The date the notice speaks as of: the call date or the distribution date."""
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    storage_key: Mapped[str | None] = mapped_column(String(500))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
     created_by: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )

@@ -69,7 +69,7 @@ def test_a_notice_shows_what_the_lp_owes_and_where_its_commitment_stands(desk):
     ]:
         assert expected in text, (expected, text)
     # Contributed before this call: 75,000 paid on call 1; unfunded after: 750,000 − 225,000.
-    assert "Capital contributed to date (before this call) USD 75,000.00" in text
+    assert "Capital contributed to 01 June 2024 (before this call) USD 75,000.00" in text
     assert "Unfunded commitment after this call USD 525,000.00" in text
 
 

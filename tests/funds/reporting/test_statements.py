@@ -297,6 +297,7 @@ def test_an_lp_sees_and_downloads_only_its_own_statements(desk, make_member, cli
     desk.ok(
         desk.post(f"/funds/{history.fund_id}/statements/batch", {"period_end": "2024-06-30"}), 202
     )
+    desk.ok(desk.post(f"/funds/{history.fund_id}/statements/release", {"period_end": "2024-06-30"}))
     user = make_member(desk, "limited_partner")
     desk.ok(desk.post(f"/investors/{history.investor_id(1)}/users", {"user_id": str(user.id)}), 201)
     lp = login(client, user)

@@ -550,6 +550,11 @@ def issue_call(db: Session, actor: Actor, call_id: uuid.UUID) -> CallDetailOut:
     call.issued_at = utcnow()
     call.ledger_entry_id = entry.id
     db.flush()
+    # Each LP's notice is rendered now, as of the call date, and kept as issued. Imported here
+    # because the notices read calls through this module.
+    from fundhouse.funds.reporting.notices import keep_call_notices
+
+    keep_call_notices(db, actor, call)
     audit.record(db, actor, "capital_call.issued", call, before=before)
     events.emit(db, "capital_call.issued", _event_payload(call), org_id=actor.org_id)
     return call_detail_out(call)

@@ -117,7 +117,6 @@ from fundhouse.funds.models import (
     CallPurpose,
     CapitalCall,
     Commitment,
-    CommitmentStatus,
     CommitmentTransfer,
     Compounding,
     Disbursement,
@@ -131,6 +130,7 @@ from fundhouse.funds.models import (
     Investment,
     InvestmentKind,
     Investor,
+    NoticeKind,
     Payment,
     PortfolioCompany,
     WaterfallTier,
@@ -146,7 +146,18 @@ from fundhouse.funds.register.service import (
     rows_or_page,
     today,
 )
-from fundhouse.funds.reporting.notices import Notice, notice_date, notice_styles, notice_table
+from fundhouse.funds.reporting.notices import (
+    Notice,
+    PositionAsOf,
+    issued_notice,
+    keep_notice,
+    kept_notice,
+    kept_row,
+    notice_date,
+    notice_styles,
+    notice_table,
+    positions_as_of,
+)
 from fundhouse.ledger import service as ledger
 from fundhouse.ledger.chart import FundAccount
 from fundhouse.ledger.currencies import minor_units
@@ -1027,6 +1038,7 @@ def issue_distribution(
     d.issued_at = utcnow()
     d.ledger_entry_id = entry.id
     db.flush()
+    keep_distribution_notices(db, actor, fund, d)
     audit.record(db, actor, "distribution.issued", d, before=before)
     events.emit(db, "distribution.issued", _payload(fund, d), org_id=actor.org_id)
     return distribution_out(fund, d)
@@ -1170,11 +1182,16 @@ def _reverse_issue(db: Session, actor: Actor, fund: Fund, d: Distribution) -> No
 
 
 def render_distribution_notice(
-    db: Session, fund: Fund, d: Distribution, investor_id: uuid.UUID
+    db: Session,
+    fund: Fund,
+    d: Distribution,
+    investor_id: uuid.UUID,
+    position: PositionAsOf | None = None,
 ) -> Notice:
     """One partner's distribution notice (ILPA Capital Call & Distribution Notice template,
-    2016: the distribution by tier, tax withheld, net amount, and where the commitment
-    stands). Needs the distribution's allocations (with investors) loaded."""
+    2016: the distribution by tier, tax withheld, net amount, and where the commitment stands
+    on the distribution date, this distribution's recallable part included). Needs the
+    distribution's allocations (with investors) loaded."""
     mine = [a for a in d.allocations if a.investor_id == investor_id]
     if not mine:
         raise NotFound("This investor has no share of this distribution.")
@@ -1190,16 +1207,10 @@ def render_distribution_notice(
     gross = sum((a.amount for a in mine), _ZERO)
     withheld = sum((a.withholding_amount for a in mine), _ZERO)
     recallable = sum((a.recallable_amount for a in mine), _ZERO)
-    commitments = list(
-        db.scalars(
-            select(Commitment).where(
-                Commitment.fund_id == fund.id,
-                Commitment.investor_id == investor_id,
-                Commitment.status == CommitmentStatus.ACTIVE,
-            )
-        )
-    )
-    positions = commitment_positions(db, commitments).values()
+    if position is None:
+        position = positions_as_of(
+            db, fund.id, [investor_id], d.distribution_date, through_distribution=d
+        )[investor_id]
     s = notice_styles()
     story: list[object] = []
     if d.status not in DECLARED:
@@ -1244,12 +1255,12 @@ def render_distribution_notice(
         Paragraph("Your commitment", s["h"]),
         notice_table(
             [
-                ("Commitment", amount(sum((c.amount for c in commitments), _ZERO))),
+                ("Commitment", amount(position.commitment)),
                 (
-                    "Capital contributed to date",
-                    amount(sum((p.contributed for p in positions), _ZERO)),
+                    f"Capital contributed to {notice_date(d.distribution_date)}",
+                    amount(position.contributed),
                 ),
-                ("Unfunded commitment", amount(sum((p.unfunded for p in positions), _ZERO))),
+                ("Unfunded commitment after this distribution", amount(position.unfunded)),
             ]
         ),
     ]
@@ -1270,13 +1281,59 @@ def render_distribution_notice(
     return Notice(f"{safe_fund}-distribution-{d.number}-{investor_id.hex[:8]}.pdf", out.getvalue())
 
 
+def keep_distribution_notices(db: Session, actor: Actor, fund: Fund, d: Distribution) -> None:
+    """Render and keep every partner's notice of a distribution being issued, as of its date
+    (:func:`fundhouse.funds.reporting.notices.keep_notice`)."""
+    investor_ids = list(dict.fromkeys(a.investor_id for a in d.allocations))
+    positions = positions_as_of(
+        db, fund.id, investor_ids, d.distribution_date, through_distribution=d
+    )
+    for investor_id in investor_ids:
+        keep_notice(
+            db,
+            actor,
+            fund_id=fund.id,
+            kind=NoticeKind.DISTRIBUTION,
+            source_id=d.id,
+            investor_id=investor_id,
+            notice_date=d.distribution_date,
+            notice=render_distribution_notice(db, fund, d, investor_id, positions[investor_id]),
+        )
+
+
+def distribution_notice_of(
+    db: Session, actor: Actor, d: Distribution, investor_id: uuid.UUID
+) -> Notice:
+    """A partner's notice: as kept when the distribution was issued (one issued before notices
+    were kept is rendered as of its date and kept now); a distribution never issued is
+    rendered afresh, marked as a draft."""
+    if not any(a.investor_id == investor_id for a in d.allocations):
+        raise NotFound("This investor has no share of this distribution.")
+    fund = get_fund_row(db, actor, d.fund_id)
+    if d.status in DECLARED:
+        return issued_notice(
+            db,
+            actor,
+            fund_id=fund.id,
+            kind=NoticeKind.DISTRIBUTION,
+            source_id=d.id,
+            investor_id=investor_id,
+            notice_date=d.distribution_date,
+            render=lambda: render_distribution_notice(db, fund, d, investor_id),
+        )
+    sent = kept_row(db, actor, NoticeKind.DISTRIBUTION, d.id, investor_id)
+    if sent is not None:  # cancelled after it was issued: the notice as it was sent
+        return kept_notice(sent)
+    return render_distribution_notice(db, fund, d, investor_id)
+
+
 def distribution_notice(
     db: Session, actor: Actor, distribution_id: uuid.UUID, investor_id: uuid.UUID
 ) -> Notice:
     """A partner's notice of a distribution, for the fund's staff (drafts marked as such)."""
     require(actor, "distribution:read")
     d = get_distribution_row(db, actor, distribution_id)
-    return render_distribution_notice(db, get_fund_row(db, actor, d.fund_id), d, investor_id)
+    return distribution_notice_of(db, actor, d, investor_id)
 
 
 # --- LP portal ---------------------------------------------------------------------------
@@ -1354,7 +1411,7 @@ def my_distribution_notice(
     d = get_distribution_row(db, actor, distribution_id)
     if d.status not in DECLARED:
         raise NotFound("No such notice.")
-    return render_distribution_notice(db, get_fund_row(db, actor, d.fund_id), d, investor_id)
+    return distribution_notice_of(db, actor, d, investor_id)
 
 
 # --- clawback and carry accrual ----------------------------------------------------------

@@ -30,7 +30,7 @@ from fundhouse.funds.models import (
 from fundhouse.funds.portal.schemas import PortalCallOut, PortalInvestorOut
 from fundhouse.funds.register.schemas import CommitmentOut
 from fundhouse.funds.register.service import commitments_out, portal_investor_ids, today
-from fundhouse.funds.reporting.notices import Notice, render_notice
+from fundhouse.funds.reporting.notices import Notice, call_notice_of
 from fundhouse.platform.access import Actor, require
 from fundhouse.platform.errors import NotFound
 from fundhouse.platform.export import csv_of
@@ -118,13 +118,14 @@ def my_calls(db: Session, actor: Actor) -> list[PortalCallOut]:
 
 
 def my_call_notice(db: Session, actor: Actor, call_id: uuid.UUID, investor_id: uuid.UUID) -> Notice:
-    """The LP's own notice of an issued call; any other investor or call is not found."""
+    """The LP's own notice of an issued call, exactly as it was issued; any other investor or
+    call is not found."""
     if investor_id not in _my_investors(db, actor):
         raise NotFound("No such notice.")
     call = get_call_row(db, actor, call_id)
     if call.status not in CALLED_STATUSES:
         raise NotFound("No such notice.")
-    return render_notice(db, call, investor_id, actor)
+    return call_notice_of(db, actor, call, investor_id)
 
 
 CALL_CSV_COLUMNS = (

@@ -19,6 +19,8 @@ from fundhouse.funds.reporting.statements import (
     StatementCreate,
     StatementFilters,
     StatementOut,
+    StatementRelease,
+    StatementsReleased,
 )
 from fundhouse.platform.access import Actor
 from fundhouse.platform.deps import DbSession, requires
@@ -48,7 +50,8 @@ def document_response(document: Document) -> Response:
 @router.post(
     "/funds/{fund_id}/statements",
     tags=["statements"],
-    summary="Make one LP's capital account statement for a quarter (again: replaces it)",
+    summary="Make one LP's capital account statement for a quarter (again: replaces its "
+    "draft; a released one is kept, 409)",
     status_code=status.HTTP_201_CREATED,
     response_model=StatementOut,
     responses=WRITE,
@@ -101,6 +104,40 @@ def list_statements(
         text = statements.export_statements_csv(db, actor, fund_id, filters)
         return attachment(text, "text/csv; charset=utf-8", "statements.csv")
     return statements.list_statements(db, actor, fund_id, filters, limit=limit, cursor=cursor)
+
+
+@router.post(
+    "/funds/{fund_id}/statements/release",
+    tags=["statements"],
+    summary="Release a quarter's statements to their LPs: all, one batch's, or selected LPs'",
+    description="Until released a statement is a draft its LP does not see in the portal. "
+    "Releasing is audited, with each file's checksum. Statements released before are left as "
+    "they are and counted in `already_released`; a selection of which every statement was "
+    "released already is refused with 409, as is a batch still running.",
+    response_model=StatementsReleased,
+    responses=WRITE,
+)
+def release_statements(
+    fund_id: uuid.UUID,
+    body: StatementRelease,
+    db: DbSession,
+    actor: Annotated[Actor, requires("report:write")],
+) -> object:
+    return statements.release_statements(db, actor, fund_id, body)
+
+
+@router.post(
+    "/statements/{statement_id}/release",
+    tags=["statements"],
+    summary="Release one statement to its LP",
+    description="Refused with 409 when it was released already (release is not repeated).",
+    response_model=StatementOut,
+    responses=WRITE,
+)
+def release_statement(
+    statement_id: uuid.UUID, db: DbSession, actor: Annotated[Actor, requires("report:write")]
+) -> object:
+    return statements.release_statement(db, actor, statement_id)
 
 
 @router.get(

@@ -9,23 +9,32 @@ unfunded) and the LP's performance to date (net IRR, TVPI, DPI, RVPI).
 
 Every amount comes from the capital accounts (:mod:`fundhouse.funds.capital_accounts`), which
 derive from the fund's ledger, so a statement reconciles to the books to the cent; nothing here
-computes money in floating point. Statements are stored in the ``statements`` table (the file
-in the row when small, in the data directory otherwise) and regenerated in place: the audit
-trail keeps the checksum of every generation, so what an LP was sent can be proven later.
+computes money in floating point, and every figure is the one of the quarter end: ledger
+postings dated by then, commitments admitted at closes held by then, distributions dated by
+then. Statements are stored in the ``statements`` table (the file in the row when small, in the
+data directory otherwise, with its SHA-256) and served from there, never rendered again on
+download.
+
+Release: a statement is made as a draft its LP does not see. Someone holding ``report:write``
+reviews the drafts and releases them (:func:`release_statements`: all of a quarter, of one
+batch, or of selected LPs; :func:`release_statement` for one), which is audited with the
+file's checksum; only then does the statement appear in the LP portal. Until it is released a
+statement may be made again, replacing its file in place (the audit trail keeps the checksum of
+every generation); once released it is kept as sent: making it again is refused (409) and a
+batch leaves it as it is. Releasing again is refused too (409): one statement already released,
+or a selection of which every statement was released already; a selection with some released
+releases the others and counts the rest as ``already_released``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
-import os
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -61,16 +70,17 @@ from fundhouse.funds.register.service import (
     quantum_of,
     rows_or_page,
 )
+from fundhouse.funds.reporting import storage
 from fundhouse.funds.reporting.notices import notice_styles
 from fundhouse.ledger.currencies import decimal_places, minor_units
-from fundhouse.platform import audit, jobs
+from fundhouse.platform import audit, events, jobs
 from fundhouse.platform.access import Actor, require
 from fundhouse.platform.db import utcnow
-from fundhouse.platform.errors import Invalid, NotFound
+from fundhouse.platform.errors import Conflict, Invalid, NotFound
 from fundhouse.platform.export import csv_of
 from fundhouse.platform.http import PDF_TYPE, XLSX_TYPE
+from fundhouse.platform.jobs_models import Job, JobStatus
 from fundhouse.platform.pagination import DEFAULT_LIMIT, Page, paginate, parse_sort
-from fundhouse.settings import get_settings
 
 _ZERO = Decimal(0)
 
@@ -817,6 +827,10 @@ class StatementFilters(BaseModel):
     period_end: date | None = None
     kind: StatementKind | None = None
     document_format: DocumentFormat | None = None
+    released: bool | None = Field(
+        default=None, description="true: only released statements; false: only drafts"
+    )
+    job_id: uuid.UUID | None = Field(default=None, description="The batch that made them")
     sort: str | None = Field(
         default=None, max_length=60, description="-period_end (default), created_at"
     )
@@ -838,6 +852,13 @@ class StatementOut(BaseModel):
     sha256: str | None
     generated_at: datetime | None
     job_id: uuid.UUID | None
+    released_at: datetime | None = Field(
+        description="When it was released to its LP; null while it is a draft"
+    )
+    released_by: uuid.UUID | None = Field(
+        description="The user who released it (null in the LP portal, and for statements "
+        "released before release was recorded by user)"
+    )
     download_url: str
     created_at: datetime
 
@@ -863,6 +884,8 @@ def statement_out(statement: Statement, investor_name: str | None, *, portal: bo
         sha256=statement.sha256,
         generated_at=statement.generated_at,
         job_id=statement.job_id,
+        released_at=statement.released_at,
+        released_by=None if portal else statement.released_by,
         download_url=f"{API_PREFIX}{base}/{statement.id}/download",
         created_at=statement.created_at,
     )
@@ -887,51 +910,31 @@ def _statements_out(
 # --- storing files -----------------------------------------------------------------------
 
 
-def _documents_root() -> Path:
-    return get_settings().data_dir / "documents"
-
-
 def store_document(statement: Statement, document: Document) -> None:
-    """Keep ``document`` as the statement's file: in the row when it is small, otherwise in
-    the data directory under ``documents/<org>/<fund>/statements/`` (written to a temporary
-    name, then renamed, so a reader never sees half a file)."""
-    content = document.content
-    statement.filename = document.filename
-    statement.content_type = document.content_type
-    statement.size_bytes = len(content)
-    statement.sha256 = hashlib.sha256(content).hexdigest()
-    statement.status = StatementStatus.READY
-    statement.error = None
-    statement.generated_at = utcnow()
-    if len(content) <= INLINE_LIMIT:
-        statement.content = content
-        statement.storage_key = None
-        return
+    """Keep ``document`` as the statement's file (:func:`storage.store_file`: in the row when
+    it is small, otherwise under ``documents/<org>/<fund>/statements/``), with its checksum."""
     key = (
         f"{statement.org_id}/{statement.fund_id}/statements/{statement.id}.{statement.format.value}"
     )
-    path = _documents_root() / key
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    partial.write_bytes(content)
-    os.replace(partial, path)
-    statement.content = None
-    statement.storage_key = key
+    stored = storage.store_file(document.content, key, inline_limit=INLINE_LIMIT)
+    statement.filename = document.filename
+    statement.content_type = document.content_type
+    statement.size_bytes = stored.size_bytes
+    statement.sha256 = stored.sha256
+    statement.status = StatementStatus.READY
+    statement.error = None
+    statement.generated_at = utcnow()
+    statement.content = stored.content
+    statement.storage_key = stored.storage_key
 
 
 def read_document(statement: Statement) -> Document:
     """The statement's file, checked against the checksum recorded when it was made."""
     if statement.status != StatementStatus.READY:
         raise NotFound("This statement has no file yet.")
-    if statement.content is not None:
-        content = statement.content
-    else:
-        path = _documents_root() / (statement.storage_key or "")
-        if not statement.storage_key or not path.is_file():
-            raise NotFound("The statement's file is missing from document storage.")
-        content = path.read_bytes()
-    if hashlib.sha256(content).hexdigest() != statement.sha256:
-        raise RuntimeError(f"The file of statement {statement.id} does not match its checksum.")
+    content = storage.load_file(
+        statement.content, statement.storage_key, statement.sha256, "statement"
+    )
     return Document(
         statement.filename or f"statement-{statement.id}.{statement.format.value}",
         statement.content_type or CONTENT_TYPES.get(statement.format, "application/octet-stream"),
@@ -1024,7 +1027,8 @@ def fund_partner_ids(db: Session, fund: Fund, admitted_by: date) -> list[uuid.UU
 def generate_statement(
     db: Session, actor: Actor, fund_id: uuid.UUID, data: StatementCreate
 ) -> StatementOut:
-    """Make (or make again) one LP's statement for one quarter, at once."""
+    """Make (or make again, while unreleased) one LP's statement for one quarter, at once; it
+    is a draft until released."""
     require(actor, "report:write")
     fund = get_fund_row(db, actor, fund_id)
     period_start = quarter_of(data.period_end)
@@ -1033,16 +1037,16 @@ def generate_statement(
             f"This investor had no commitment in this fund by {data.period_end}.",
             field="investor_id",
         )
-    figures = statement_figures(db, actor, fund, period_start, data.period_end, [data.investor_id])
-    existing = _existing_statements(db, fund, data.period_end, [data.format])
-    statement = _save_statement(
-        db,
-        actor,
-        figures[data.investor_id],
-        data.format,
-        existing.get((data.investor_id, data.format)),
-        None,
+    existing = _existing_statements(db, fund, data.period_end, [data.format]).get(
+        (data.investor_id, data.format)
     )
+    if existing is not None and existing.released_at is not None:
+        raise Conflict(
+            f"This statement was released to its LP on {existing.released_at:%Y-%m-%d}; a "
+            "released statement is kept as sent and is not made again."
+        )
+    figures = statement_figures(db, actor, fund, period_start, data.period_end, [data.investor_id])
+    statement = _save_statement(db, actor, figures[data.investor_id], data.format, existing, None)
     return _statements_out(db, [statement], portal=False)[0]
 
 
@@ -1086,7 +1090,8 @@ def run_statement_batch(
 
     The capital accounts of all the fund's partners come from one grouped computation; then
     each LP's statements are rendered and stored, committing every :data:`COMMIT_EVERY` LPs
-    (a statement made again replaces the earlier file of the same LP, quarter and format).
+    (a statement made again replaces the earlier draft of the same LP, quarter and format; a
+    released one is kept as sent). The statements made are drafts until released.
     """
     require(actor, "report:write")
     fund = get_fund_row(db, actor, fund_id)
@@ -1096,12 +1101,14 @@ def run_statement_batch(
     progress(0, total, "Computing the capital accounts")
     figures = statement_figures(db, actor, fund, period_start, period_end, partners)
     existing = _existing_statements(db, fund, period_end, formats)
-    made = 0
+    made = kept = 0
     for done, investor_id in enumerate(partners, start=1):
         for fmt in formats:
-            _save_statement(
-                db, actor, figures[investor_id], fmt, existing.get((investor_id, fmt)), job_id
-            )
+            earlier = existing.get((investor_id, fmt))
+            if earlier is not None and earlier.released_at is not None:
+                kept += 1  # released to its LP: kept as sent
+                continue
+            _save_statement(db, actor, figures[investor_id], fmt, earlier, job_id)
             made += 1
         if done % COMMIT_EVERY == 0 or done == total:
             commit()
@@ -1113,6 +1120,7 @@ def run_statement_batch(
         "formats": [f.value for f in formats],
         "investors": total,
         "statements": made,
+        "kept_released": kept,
     }
 
 
@@ -1131,6 +1139,8 @@ STATEMENT_CSV_COLUMNS = (
     "size_bytes",
     "sha256",
     "generated_at",
+    "released_at",
+    "released_by",
     "download_url",
 )
 
@@ -1167,6 +1177,14 @@ def list_statements(
         stmt = stmt.where(Statement.kind == filters.kind)
     if filters.document_format is not None:
         stmt = stmt.where(Statement.format == filters.document_format)
+    if filters.released is not None:
+        stmt = stmt.where(
+            Statement.released_at.is_not(None)
+            if filters.released
+            else Statement.released_at.is_(None)
+        )
+    if filters.job_id is not None:
+        stmt = stmt.where(Statement.job_id == filters.job_id)
     rows, next_cursor = rows_or_page(
         db,
         stmt,
@@ -1206,13 +1224,15 @@ def _portal_statements(actor: Actor, mine: Sequence[uuid.UUID]) -> Any:
         Statement.investor_id.in_(mine),
         Statement.kind == StatementKind.CAPITAL_ACCOUNT,
         Statement.status == StatementStatus.READY,
+        Statement.released_at.is_not(None),
     )
 
 
 def my_statements(
     db: Session, actor: Actor, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None
 ) -> Page[StatementOut]:
-    """The LP user's own investors' statements, newest quarter first."""
+    """The LP user's own investors' released statements, newest quarter first (drafts are
+    the fund's business until released)."""
     require(actor, "lp_portal:read")
     mine = portal_investor_ids(db, actor)
     rows, next_cursor = paginate(
@@ -1228,10 +1248,158 @@ def my_statements(
 
 
 def my_statement_download(db: Session, actor: Actor, statement_id: uuid.UUID) -> Document:
-    """One of the LP user's own statements; any other statement is not found."""
+    """One of the LP user's own released statements; any other statement, or one not yet
+    released, is not found."""
     require(actor, "lp_portal:read")
     mine = portal_investor_ids(db, actor)
     statement = db.scalar(_portal_statements(actor, mine).where(Statement.id == statement_id))
     if statement is None:
         raise NotFound("No such statement.")
     return read_document(statement)
+
+
+# --- releasing statements to their LPs ---------------------------------------------------
+
+
+class StatementRelease(BaseModel):
+    """Which statements of a quarter to release: all of them, those of one batch, or those of
+    selected LPs (both filters may be combined)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    period_end: date = Field(description="The last day of a calendar quarter")
+    job_id: uuid.UUID | None = Field(
+        default=None, description="Only the statements this batch made"
+    )
+    investor_ids: list[uuid.UUID] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=10_000,
+        description="Only these LPs' statements (each must have one)",
+    )
+
+
+class StatementsReleased(BaseModel):
+    released: list[StatementOut]
+    already_released: int = Field(
+        description="Selected statements that were released before, left as they are"
+    )
+
+
+def _record_release(db: Session, actor: Actor, statement: Statement) -> None:
+    audit.record(
+        db,
+        actor,
+        "statement.released",
+        entity_type="statements",
+        entity_id=statement.id,
+        after={
+            "fund_id": statement.fund_id,
+            "investor_id": statement.investor_id,
+            "period_end": statement.period_end,
+            "format": statement.format,
+            "sha256": statement.sha256,
+            "job_id": statement.job_id,
+            "released_at": statement.released_at,
+        },
+    )
+
+
+def _emit_released(db: Session, actor: Actor, released: Sequence[Statement]) -> None:
+    first = released[0]
+    events.emit(
+        db,
+        "statements.released",
+        {
+            "fund_id": first.fund_id,
+            "period_end": first.period_end,
+            "statement_ids": [s.id for s in released],
+            "investor_ids": sorted({str(s.investor_id) for s in released if s.investor_id}),
+        },
+        org_id=actor.org_id,
+    )
+
+
+def release_statements(
+    db: Session, actor: Actor, fund_id: uuid.UUID, data: StatementRelease
+) -> StatementsReleased:
+    """Release the selected statements of a quarter to their LPs, each audited with its
+    file's checksum. Refused (409) while the batch named is still running, or when every
+    selected statement was released already."""
+    require(actor, "report:write")
+    fund = get_fund_row(db, actor, fund_id)
+    quarter_of(data.period_end)
+    if data.job_id is not None:
+        job = db.get(Job, data.job_id)
+        if job is None or job.org_id != actor.org_id or job.kind != BATCH_JOB:
+            raise Invalid("No such statement batch.", field="job_id")
+        if job.status in (JobStatus.QUEUED.value, JobStatus.RUNNING.value):
+            raise Conflict("This batch is still making statements; release it once it is done.")
+    stmt = (
+        select(Statement)
+        .options(defer(Statement.content))
+        .where(
+            Statement.org_id == actor.org_id,
+            Statement.fund_id == fund.id,
+            Statement.kind == StatementKind.CAPITAL_ACCOUNT,
+            Statement.period_end == data.period_end,
+            Statement.status == StatementStatus.READY,
+        )
+        .order_by(Statement.created_at, Statement.id)
+        .with_for_update(of=Statement)
+    )
+    if data.job_id is not None:
+        stmt = stmt.where(Statement.job_id == data.job_id)
+    if data.investor_ids is not None:
+        stmt = stmt.where(Statement.investor_id.in_(data.investor_ids))
+    selected = list(db.scalars(stmt))
+    if data.investor_ids is not None:
+        missing = set(data.investor_ids) - {s.investor_id for s in selected}
+        if missing:
+            raise Invalid(
+                f"{len(missing)} of the selected investors have no statement of this quarter"
+                + (" in this batch" if data.job_id else "")
+                + " to release.",
+                field="investor_ids",
+            )
+    if not selected:
+        raise Invalid("There is no statement of this quarter to release.", field="period_end")
+    pending = [s for s in selected if s.released_at is None]
+    if not pending:
+        raise Conflict("Every selected statement was released already.")
+    now = utcnow()
+    for statement in pending:
+        statement.released_at = now
+        statement.released_by = actor.user_id
+    db.flush()
+    for statement in pending:
+        _record_release(db, actor, statement)
+    _emit_released(db, actor, pending)
+    return StatementsReleased(
+        released=_statements_out(db, pending, portal=False),
+        already_released=len(selected) - len(pending),
+    )
+
+
+def release_statement(db: Session, actor: Actor, statement_id: uuid.UUID) -> StatementOut:
+    """Release one statement to its LP (audited); refused (409) when it was released already
+    or has no file."""
+    require(actor, "report:write")
+    statement = db.scalar(
+        select(Statement)
+        .options(defer(Statement.content))
+        .where(Statement.id == statement_id, Statement.org_id == actor.org_id)
+        .with_for_update(of=Statement)
+    )
+    if statement is None:
+        raise NotFound("No such statement.")
+    if statement.status != StatementStatus.READY:
+        raise Conflict(f"This statement is {statement.status.value}; it has no file to release.")
+    if statement.released_at is not None:
+        raise Conflict(f"This statement was released already, on {statement.released_at:%Y-%m-%d}.")
+    statement.released_at = utcnow()
+    statement.released_by = actor.user_id
+    db.flush()
+    _record_release(db, actor, statement)
+    _emit_released(db, actor, [statement])
+    return _statements_out(db, [statement], portal=False)[0]
