@@ -9,6 +9,7 @@ import {
   Text,
   useMantineTheme,
   type MantineBreakpoint,
+  type MantineColor,
   type MantineSpacing,
 } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
@@ -51,7 +52,11 @@ export interface DataTableQuery {
   fetchNextPage?: () => unknown;
 }
 
-type RowAttributes = { "data-testid"?: string } & Record<`data-${string}`, string | undefined>;
+/** What a row carries besides its cells: test ids and data attributes, and a shade for a group's heading row. */
+type RowAttributes = { "data-testid"?: string; bg?: MantineColor } & Record<
+  `data-${string}`,
+  string | undefined
+>;
 
 export interface DataTableProps<T> {
   /** The table's accessible name: what it lists. */

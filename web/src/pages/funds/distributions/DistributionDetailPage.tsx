@@ -2,9 +2,11 @@ import { Alert, Anchor, Button, Group, Modal, Paper, SimpleGrid, Stack, Text, Ti
 import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
 import { IconArrowLeft, IconCash, IconCheck, IconSend, IconX } from "@tabler/icons-react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useParams } from "react-router";
+
+import { useDistribution } from "./queries";
 
 import { api, unwrap } from "../../../api/client";
 import { ApiError, errorMessage } from "../../../api/problem";
@@ -238,15 +240,7 @@ export function DistributionDetail({ distribution }: { distribution: Distributio
 /** `/funds/:fundId/distributions/:distributionId`. */
 export function DistributionDetailPage() {
   const { distributionId = "" } = useParams();
-  const distribution = useQuery({
-    queryKey: distributionKeys.detail(distributionId),
-    queryFn: () =>
-      unwrap(
-        api.GET("/api/v1/distributions/{distribution_id}", {
-          params: { path: { distribution_id: distributionId } },
-        }),
-      ),
-  });
+  const distribution = useDistribution(distributionId);
   if (distribution.isPending) return <FullPageLoader label="Loading the distribution" inline />;
   if (distribution.isError) {
     return (

@@ -8,7 +8,6 @@ import {
   Select,
   Stack,
   Switch,
-  Table,
   Text,
   TextInput,
   Title,
@@ -21,16 +20,12 @@ import { Link } from "react-router";
 
 import { api, unwrap } from "../../../api/client";
 import { applyProblemToForm } from "../../../api/forms";
-import { useCursorList } from "../../../api/pagination";
 import { hasPermission, useMe } from "../../../auth/session";
-import { ErrorAlert } from "../../../components/ErrorAlert";
-import { LoadMore } from "../../../components/LoadMore";
-import { TableCard } from "../../../components/TableCard";
-import { TableSkeleton } from "../../../components/TableSkeleton";
 import { formatDate } from "../../../components/formatting";
 import { ClosesSection } from "../closes/ClosesSection";
 import { TransfersSection } from "../closes/TransfersSection";
-import { CsvButton } from "../../../components/CsvButton";
+import { DataTable, type DataTableColumn } from "../../../components/DataTable";
+import { useFundCommitments } from "./queries";
 import { parseAmount } from "../shared/format";
 import { csvUrl } from "../shared/links";
 import { Money } from "../shared/Money";
@@ -132,6 +127,75 @@ function AddCommitmentForm({ fund }: { fund: Fund }) {
   );
 }
 
+type FundCommitment = ReturnType<typeof useFundCommitments>["rows"][number];
+
+function commitmentColumns(cur: string): DataTableColumn<FundCommitment>[] {
+  return [
+    { accessor: "sequence", title: "#" },
+    {
+      accessor: "investor_name",
+      title: "Investor",
+      render: (row) => (
+        <Group gap={6} wrap="nowrap">
+          <Anchor component={Link} to={`/investors/${row.investor_id}`} size="sm">
+            {row.investor_name}
+          </Anchor>
+          {row.is_gp ? (
+            <Badge size="xs" variant="outline">
+              GP
+            </Badge>
+          ) : null}
+        </Group>
+      ),
+    },
+    {
+      accessor: "close_number",
+      title: "Close",
+      visibleFrom: "md",
+      render: (row) => `${row.close_number} · ${formatDate(row.close_date)}`,
+    },
+    {
+      accessor: "amount",
+      title: "Commitment",
+      textAlign: "right",
+      render: (row) => <Money value={row.amount} currency={cur} />,
+    },
+    {
+      accessor: "called",
+      title: "Called",
+      textAlign: "right",
+      visibleFrom: "md",
+      render: (row) => <Money value={row.called} currency={cur} />,
+    },
+    {
+      accessor: "contributed",
+      title: "Contributed",
+      textAlign: "right",
+      visibleFrom: "md",
+      render: (row) => <Money value={row.contributed} currency={cur} />,
+    },
+    {
+      accessor: "recallable",
+      title: "Recallable",
+      textAlign: "right",
+      visibleFrom: "md",
+      render: (row) => <Money value={row.recallable} currency={cur} />,
+    },
+    {
+      accessor: "unfunded",
+      title: "Unfunded",
+      textAlign: "right",
+      render: (row) => <Money value={row.unfunded} currency={cur} fw={600} />,
+    },
+    {
+      accessor: "status",
+      title: "Status",
+      visibleFrom: "sm",
+      render: (row) => <StatusBadge status={row.status} />,
+    },
+  ];
+}
+
 /**
  * The fund's LPs: each commitment with what has been called, paid and is left to call; then
  * the fund's closes (with each subsequent close's equalization call) and the transfers of
@@ -142,112 +206,25 @@ export function CommitmentsTab({ fund }: { fund: Fund }) {
   const canWrite = hasPermission(me.data, "commitment:write") && hasPermission(me.data, "investor:read");
   const canHoldClose = hasPermission(me.data, "fund:write");
   const canEqualize = hasPermission(me.data, "capital_call:write");
-  const query = { limit: 100 };
-  const commitments = useCursorList(fundKeys.part(fund.id, "commitments"), (cursor) =>
-    unwrap(
-      api.GET("/api/v1/funds/{fund_id}/commitments", {
-        params: { path: { fund_id: fund.id }, query: { ...query, ...(cursor ? { cursor } : {}) } },
-      }),
-    ),
-  );
-  const rows = commitments.rows;
-  const cur = fund.currency;
+  const commitments = useFundCommitments(fund.id);
 
   return (
     <Stack gap="md">
-      <Group justify="space-between">
-        <Text size="sm" c="dimmed">
-          Called, contributed and unfunded are derived from the calls and payments.
-        </Text>
-        <CsvButton href={csvUrl("/api/v1/funds/{fund_id}/commitments", { fund_id: fund.id })} />
-      </Group>
-      {commitments.isPending ? (
-        <TableSkeleton label="Loading commitments" />
-      ) : commitments.isError && rows.length === 0 ? (
-        <ErrorAlert
-          error={commitments.error}
-          onRetry={() => void commitments.refetch()}
-          isRetrying={commitments.isFetching}
-        />
-      ) : (
-        <>
-          <TableCard minWidth={900}>
-            <Table horizontalSpacing="md" verticalSpacing="xs" aria-label="Commitments" highlightOnHover>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>#</Table.Th>
-                  <Table.Th>Investor</Table.Th>
-                  <Table.Th>Close</Table.Th>
-                  <Table.Th ta="right">Commitment</Table.Th>
-                  <Table.Th ta="right">Called</Table.Th>
-                  <Table.Th ta="right">Contributed</Table.Th>
-                  <Table.Th ta="right">Recallable</Table.Th>
-                  <Table.Th ta="right">Unfunded</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {rows.length === 0 ? (
-                  <Table.Tr>
-                    <Table.Td colSpan={9}>
-                      <Text c="dimmed" size="sm" ta="center" py="md">
-                        No commitments yet.
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                ) : (
-                  rows.map((row) => (
-                    <Table.Tr key={row.id} data-testid="commitment-row">
-                      <Table.Td>{row.sequence}</Table.Td>
-                      <Table.Td>
-                        <Group gap={6} wrap="nowrap">
-                          <Anchor component={Link} to={`/investors/${row.investor_id}`} size="sm">
-                            {row.investor_name}
-                          </Anchor>
-                          {row.is_gp ? (
-                            <Badge size="xs" variant="outline" miw="fit-content">
-                              GP
-                            </Badge>
-                          ) : null}
-                        </Group>
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="sm">
-                          {row.close_number} · {formatDate(row.close_date)}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        <Money value={row.amount} currency={cur} />
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        <Money value={row.called} currency={cur} />
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        <Money value={row.contributed} currency={cur} />
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        <Money value={row.recallable} currency={cur} />
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        <Money value={row.unfunded} currency={cur} fw={600} />
-                      </Table.Td>
-                      <Table.Td>
-                        <StatusBadge status={row.status} />
-                      </Table.Td>
-                    </Table.Tr>
-                  ))
-                )}
-              </Table.Tbody>
-            </Table>
-          </TableCard>
-          <LoadMore
-            hasNextPage={commitments.hasNextPage}
-            isFetchingNextPage={commitments.isFetchingNextPage}
-            error={commitments.error}
-            fetchNextPage={() => void commitments.fetchNextPage()}
-          />
-        </>
-      )}
+      <DataTable
+        label="Commitments"
+        columns={commitmentColumns(fund.currency)}
+        records={commitments.rows}
+        idAccessor="id"
+        query={commitments}
+        noRecordsText="No commitments yet."
+        csvHref={csvUrl("/api/v1/funds/{fund_id}/commitments", { fund_id: fund.id })}
+        rowAttributes={() => ({ "data-testid": "commitment-row" })}
+        toolbar={
+          <Text size="sm" c="dimmed">
+            Called, contributed and unfunded are derived from the calls and payments.
+          </Text>
+        }
+      />
       {canWrite ? <AddCommitmentForm fund={fund} /> : null}
       <ClosesSection fund={fund} canHold={canHoldClose} canEqualize={canEqualize} />
       <TransfersSection fund={fund} canWrite={canWrite} />

@@ -1,42 +1,71 @@
-import { Anchor, Button, Group, Stack, Table, Text } from "@mantine/core";
+import { Anchor, Button, Group, Text } from "@mantine/core";
 import { IconPlus } from "@tabler/icons-react";
 import { Link } from "react-router";
 
-import { api, unwrap } from "../../../api/client";
-import { useCursorList } from "../../../api/pagination";
 import { hasPermission, useMe } from "../../../auth/session";
-import { ErrorAlert } from "../../../components/ErrorAlert";
-import { LoadMore } from "../../../components/LoadMore";
-import { TableCard } from "../../../components/TableCard";
-import { TableSkeleton } from "../../../components/TableSkeleton";
+import { DataTable, type DataTableColumn } from "../../../components/DataTable";
 import { formatDate, humanize } from "../../../components/formatting";
-import { CsvButton } from "../../../components/CsvButton";
+import { useFundDistributions } from "../distributions/queries";
 import { csvUrl } from "../shared/links";
 import { Money } from "../shared/Money";
 import { type Fund } from "../shared/queries";
 import { StatusBadge } from "../shared/StatusBadge";
-import { distributionKeys } from "../../../api/queryKeys";
+
+type Distribution = ReturnType<typeof useFundDistributions>["rows"][number];
+
+const DISTRIBUTION_COLUMNS: DataTableColumn<Distribution>[] = [
+  {
+    accessor: "number",
+    title: "Distribution",
+    render: (row) => (
+      <Anchor component={Link} to={`/funds/${row.fund_id}/distributions/${row.id}`} size="sm" fw={500}>
+        Distribution {row.number}
+      </Anchor>
+    ),
+  },
+  { accessor: "source", title: "Source", visibleFrom: "sm", render: (row) => humanize(row.source) },
+  {
+    accessor: "distribution_date",
+    title: "Date",
+    visibleFrom: "sm",
+    render: (row) => formatDate(row.distribution_date),
+  },
+  {
+    accessor: "gross_amount",
+    title: "Gross amount",
+    textAlign: "right",
+    render: (row) => <Money value={row.gross_amount} currency={row.currency} />,
+  },
+  {
+    accessor: "recallable_amount",
+    title: "Recallable",
+    textAlign: "right",
+    visibleFrom: "md",
+    render: (row) => <Money value={row.recallable_amount} currency={row.currency} />,
+  },
+  { accessor: "status", title: "Status", render: (row) => <StatusBadge status={row.status} /> },
+];
 
 /** A fund's distributions, and the way to draft a new one through the waterfall. */
 export function DistributionsTab({ fund }: { fund: Fund }) {
   const me = useMe();
   const canWrite = hasPermission(me.data, "distribution:write");
-  const distributions = useCursorList([...distributionKeys.all, "list", fund.id], (cursor) =>
-    unwrap(
-      api.GET("/api/v1/funds/{fund_id}/distributions", {
-        params: { path: { fund_id: fund.id }, query: { limit: 50, ...(cursor ? { cursor } : {}) } },
-      }),
-    ),
-  );
-  const rows = distributions.rows;
+  const distributions = useFundDistributions(fund.id);
   return (
-    <Stack gap="md">
-      <Group justify="space-between">
-        <Text size="sm" c="dimmed">
-          Proceeds go to the partners through the fund&apos;s {humanize(fund.waterfall_type)} waterfall.
-        </Text>
-        <Group gap="sm">
-          <CsvButton href={csvUrl("/api/v1/funds/{fund_id}/distributions", { fund_id: fund.id })} />
+    <DataTable
+      label="Distributions"
+      columns={DISTRIBUTION_COLUMNS}
+      records={distributions.rows}
+      idAccessor="id"
+      query={distributions}
+      noRecordsText="No distributions yet."
+      csvHref={csvUrl("/api/v1/funds/{fund_id}/distributions", { fund_id: fund.id })}
+      rowAttributes={() => ({ "data-testid": "distribution-row" })}
+      toolbar={
+        <Group justify="space-between" style={{ flex: 1 }} gap="sm">
+          <Text size="sm" c="dimmed">
+            Proceeds go to the partners through the fund&apos;s {humanize(fund.waterfall_type)} waterfall.
+          </Text>
           {canWrite ? (
             <Button
               component={Link}
@@ -47,76 +76,7 @@ export function DistributionsTab({ fund }: { fund: Fund }) {
             </Button>
           ) : null}
         </Group>
-      </Group>
-      {distributions.isPending ? (
-        <TableSkeleton label="Loading distributions" />
-      ) : distributions.isError && rows.length === 0 ? (
-        <ErrorAlert
-          error={distributions.error}
-          onRetry={() => void distributions.refetch()}
-          isRetrying={distributions.isFetching}
-        />
-      ) : (
-        <>
-          <TableCard minWidth={760}>
-            <Table horizontalSpacing="md" verticalSpacing="xs" highlightOnHover aria-label="Distributions">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Distribution</Table.Th>
-                  <Table.Th>Source</Table.Th>
-                  <Table.Th>Date</Table.Th>
-                  <Table.Th ta="right">Gross amount</Table.Th>
-                  <Table.Th ta="right">Recallable</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {rows.length === 0 ? (
-                  <Table.Tr>
-                    <Table.Td colSpan={6}>
-                      <Text c="dimmed" size="sm" ta="center" py="md">
-                        No distributions yet.
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                ) : (
-                  rows.map((row) => (
-                    <Table.Tr key={row.id} data-testid="distribution-row">
-                      <Table.Td>
-                        <Anchor
-                          component={Link}
-                          to={`/funds/${fund.id}/distributions/${row.id}`}
-                          size="sm"
-                          fw={500}
-                        >
-                          Distribution {row.number}
-                        </Anchor>
-                      </Table.Td>
-                      <Table.Td>{humanize(row.source)}</Table.Td>
-                      <Table.Td>{formatDate(row.distribution_date)}</Table.Td>
-                      <Table.Td ta="right">
-                        <Money value={row.gross_amount} currency={row.currency} />
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        <Money value={row.recallable_amount} currency={row.currency} />
-                      </Table.Td>
-                      <Table.Td>
-                        <StatusBadge status={row.status} />
-                      </Table.Td>
-                    </Table.Tr>
-                  ))
-                )}
-              </Table.Tbody>
-            </Table>
-          </TableCard>
-          <LoadMore
-            hasNextPage={distributions.hasNextPage}
-            isFetchingNextPage={distributions.isFetchingNextPage}
-            error={distributions.error}
-            fetchNextPage={() => void distributions.fetchNextPage()}
-          />
-        </>
-      )}
-    </Stack>
+      }
+    />
   );
 }

@@ -8,7 +8,6 @@ import {
   Paper,
   Select,
   Stack,
-  Table,
   Text,
   Title,
 } from "@mantine/core";
@@ -19,7 +18,7 @@ import { useState } from "react";
 import { api, unwrap } from "../../../api/client";
 import { ApiError, errorMessage } from "../../../api/problem";
 import type { ResponseOf } from "../../../api/types";
-import { TableCard } from "../../../components/TableCard";
+import { DataTable, type DataTableColumn } from "../../../components/DataTable";
 import { humanize } from "../../../components/formatting";
 import { apiUrl } from "../shared/links";
 import { type Fund } from "../shared/queries";
@@ -43,6 +42,18 @@ export function rowProblems(error: ApiError): { row: string; field: string; mess
   });
 }
 
+const IMPORTED_COLUMNS: DataTableColumn<ImportResult["items"][number]>[] = [
+  { accessor: "row", title: "Row" },
+  { accessor: "entity", title: "Becomes", render: (item) => humanize(item.entity) },
+  { accessor: "action", title: "Action", render: (item) => humanize(item.action) },
+];
+
+const PROBLEM_COLUMNS: DataTableColumn<{ row: string; field: string; message: string }>[] = [
+  { accessor: "row", title: "Row" },
+  { accessor: "field", title: "Column" },
+  { accessor: "message", title: "Problem" },
+];
+
 function ImportReport({ result }: { result: ImportResult }) {
   return (
     <Stack gap="sm">
@@ -54,26 +65,13 @@ function ImportReport({ result }: { result: ImportResult }) {
         unchanged
         {result.dry_run ? ". Nothing was saved; import it for real when ready." : "."}
       </Alert>
-      <TableCard minWidth={480}>
-        <Table verticalSpacing={4} horizontalSpacing="md" aria-label="Imported rows">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Row</Table.Th>
-              <Table.Th>Becomes</Table.Th>
-              <Table.Th>Action</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {result.items.map((item) => (
-              <Table.Tr key={item.row}>
-                <Table.Td>{item.row}</Table.Td>
-                <Table.Td>{humanize(item.entity)}</Table.Td>
-                <Table.Td>{humanize(item.action)}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </TableCard>
+      <DataTable
+        label="Imported rows"
+        columns={IMPORTED_COLUMNS}
+        records={result.items}
+        idAccessor={(item) => String(item.row)}
+        verticalSpacing={4}
+      />
     </Stack>
   );
 }
@@ -92,26 +90,17 @@ function ImportErrors({ error }: { error: unknown }) {
       <Alert color="red" role="alert" title="The file has problems; nothing was saved">
         {error.userMessage}
       </Alert>
-      <TableCard minWidth={560}>
-        <Table verticalSpacing={4} horizontalSpacing="md" aria-label="Import errors">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Row</Table.Th>
-              <Table.Th>Column</Table.Th>
-              <Table.Th>Problem</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {problems.map((problem, index) => (
-              <Table.Tr key={`${problem.row}-${problem.field}-${index}`} data-testid="import-error">
-                <Table.Td>{problem.row || "—"}</Table.Td>
-                <Table.Td>{problem.field || "—"}</Table.Td>
-                <Table.Td>{problem.message}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </TableCard>
+      <DataTable
+        label="Import errors"
+        columns={PROBLEM_COLUMNS}
+        records={problems.map((problem, index) => ({
+          ...problem,
+          key: `${problem.row}-${problem.field}-${index}`,
+        }))}
+        idAccessor="key"
+        verticalSpacing={4}
+        rowAttributes={() => ({ "data-testid": "import-error" })}
+      />
     </Stack>
   );
 }

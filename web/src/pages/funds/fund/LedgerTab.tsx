@@ -1,238 +1,184 @@
-import { Badge, Button, Group, Paper, Stack, Table, Text, Title } from "@mantine/core";
+import { Badge, Button, Group, Paper, Stack, Text, Title } from "@mantine/core";
 import { IconDownload } from "@tabler/icons-react";
-import { useQuery } from "@tanstack/react-query";
-import { Fragment, useState } from "react";
+import { useState } from "react";
 
-import { api, unwrap } from "../../../api/client";
-import { useCursorList } from "../../../api/pagination";
-import { ErrorAlert } from "../../../components/ErrorAlert";
-import { LoadMore } from "../../../components/LoadMore";
-import { TableCard } from "../../../components/TableCard";
-import { TableSkeleton } from "../../../components/TableSkeleton";
+import { DataTable, type DataTableColumn } from "../../../components/DataTable";
 import { formatDate, humanize } from "../../../components/formatting";
 import { DateField } from "../shared/DateField";
 import { formatMoney, todayIso } from "../shared/format";
 import { apiUrl } from "../shared/links";
 import { Money } from "../shared/Money";
-import { QueryView } from "../shared/PanelState";
 import { type Fund } from "../shared/queries";
-import { fundKeys } from "../../../api/queryKeys";
+import { useJournal, useTrialBalance } from "./queries";
+
+type TrialBalanceRow = NonNullable<ReturnType<typeof useTrialBalance>["data"]>["rows"][number];
+type Entry = ReturnType<typeof useJournal>["rows"][number];
+type Posting = Entry["postings"][number];
+/** A journal line: an entry's heading, or one of its postings under it. */
+type JournalLine = { entry: Entry; posting: null } | { entry: Entry; posting: Posting };
+
+function AccountName({ code, name }: { code: string; name: string }) {
+  return (
+    <>
+      <Text span ff="monospace" size="xs" c="dimmed">
+        {code}
+      </Text>{" "}
+      {name}
+    </>
+  );
+}
+
+const TRIAL_BALANCE_COLUMNS: DataTableColumn<TrialBalanceRow>[] = [
+  {
+    accessor: "account_name",
+    title: "Account",
+    render: (row) => (
+      <Text size="sm">
+        <AccountName code={row.account_code} name={row.account_name} />
+      </Text>
+    ),
+  },
+  { accessor: "account_type", title: "Type", visibleFrom: "sm", render: (row) => humanize(row.account_type) },
+  {
+    accessor: "debit",
+    title: "Debit",
+    textAlign: "right",
+    render: (row) => <Money value={row.debit} currency={row.currency} />,
+  },
+  {
+    accessor: "credit",
+    title: "Credit",
+    textAlign: "right",
+    render: (row) => <Money value={row.credit} currency={row.currency} />,
+  },
+];
 
 function TrialBalance({ fund }: { fund: Fund }) {
   const [asOf, setAsOf] = useState<string | null>(todayIso());
-  const trialBalance = useQuery({
-    queryKey: fundKeys.part(fund.id, "trial-balance", asOf),
-    enabled: asOf !== null,
-    queryFn: () =>
-      unwrap(
-        api.GET("/api/v1/ledger/books/{book_id}/trial-balance", {
-          params: { path: { book_id: fund.book_id }, query: { as_of: asOf ?? todayIso() } },
-        }),
-      ),
-  });
+  const trialBalance = useTrialBalance(fund.id, fund.book_id, asOf);
+  const data = trialBalance.data;
   return (
     <Stack gap="sm">
       <Group justify="space-between" align="flex-end">
         <Title order={4}>Trial balance</Title>
         <DateField label="As of" value={asOf} onChange={setAsOf} w={170} />
       </Group>
-      <QueryView query={trialBalance} loadingLabel="Loading the trial balance">
-        {(data) => (
-          <Stack gap="xs">
-            <Group gap="sm">
-              {data.is_balanced ? (
-                <Badge color="teal" variant="light">
-                  Balanced
-                </Badge>
-              ) : (
-                <Badge color="red" variant="filled">
-                  Not balanced
-                </Badge>
-              )}
-              {Object.keys(data.total_debits).map((currency) => (
-                <Text size="xs" c="dimmed" key={currency}>
-                  {currency}: debits {formatMoney(data.total_debits[currency], currency)}, credits{" "}
-                  {formatMoney(data.total_credits[currency], currency)}
-                </Text>
-              ))}
-            </Group>
-            <TableCard minWidth={720}>
-              <Table horizontalSpacing="md" verticalSpacing={4} aria-label="Trial balance">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Account</Table.Th>
-                    <Table.Th>Type</Table.Th>
-                    <Table.Th ta="right">Debit</Table.Th>
-                    <Table.Th ta="right">Credit</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {data.rows.length === 0 ? (
-                    <Table.Tr>
-                      <Table.Td colSpan={4}>
-                        <Text size="sm" c="dimmed" ta="center" py="sm">
-                          Nothing is posted yet.
-                        </Text>
-                      </Table.Td>
-                    </Table.Tr>
-                  ) : (
-                    data.rows.map((row) => (
-                      <Table.Tr key={`${row.account_code}-${row.currency}`}>
-                        <Table.Td>
-                          <Text size="sm">
-                            <Text span ff="monospace" size="xs" c="dimmed">
-                              {row.account_code}
-                            </Text>{" "}
-                            {row.account_name}
-                          </Text>
-                        </Table.Td>
-                        <Table.Td>{humanize(row.account_type)}</Table.Td>
-                        <Table.Td ta="right">
-                          <Money value={row.debit} currency={row.currency} />
-                        </Table.Td>
-                        <Table.Td ta="right">
-                          <Money value={row.credit} currency={row.currency} />
-                        </Table.Td>
-                      </Table.Tr>
-                    ))
-                  )}
-                </Table.Tbody>
-              </Table>
-            </TableCard>
-          </Stack>
-        )}
-      </QueryView>
+      {data ? (
+        <Group gap="sm">
+          {data.is_balanced ? (
+            <Badge color="teal" variant="light">
+              Balanced
+            </Badge>
+          ) : (
+            <Badge color="red" variant="filled">
+              Not balanced
+            </Badge>
+          )}
+          {Object.keys(data.total_debits).map((currency) => (
+            <Text size="xs" c="dimmed" key={currency}>
+              {currency}: debits {formatMoney(data.total_debits[currency], currency)}, credits{" "}
+              {formatMoney(data.total_credits[currency], currency)}
+            </Text>
+          ))}
+        </Group>
+      ) : null}
+      <DataTable
+        label="Trial balance"
+        columns={TRIAL_BALANCE_COLUMNS}
+        records={data?.rows}
+        idAccessor={(row) => `${row.account_code}-${row.currency}`}
+        query={trialBalance}
+        noRecordsText="Nothing is posted yet."
+        verticalSpacing={4}
+        withCard={false}
+      />
     </Stack>
   );
 }
+
+const JOURNAL_COLUMNS: DataTableColumn<JournalLine>[] = [
+  { accessor: "number", title: "#", render: ({ entry, posting }) => (posting ? null : entry.number) },
+  {
+    accessor: "entry_date",
+    title: "Date",
+    render: ({ entry, posting }) => (posting ? null : formatDate(entry.entry_date)),
+  },
+  {
+    accessor: "account",
+    title: "Account",
+    render: ({ entry, posting }) =>
+      posting ? (
+        <Text size="sm" pl={posting.credit ? "lg" : 0}>
+          <AccountName code={posting.account_code} name={posting.account_name} />
+        </Text>
+      ) : (
+        <>
+          <Text size="sm" fw={500}>
+            {entry.memo}
+          </Text>
+          <Text size="xs" c="dimmed">
+            {humanize(entry.source_type)}
+            {entry.reverses_entry_id ? " · reversal" : ""}
+            {entry.reversed_by_entry_id ? " · reversed" : ""}
+          </Text>
+        </>
+      ),
+  },
+  {
+    accessor: "debit",
+    title: "Debit",
+    textAlign: "right",
+    render: ({ posting }) =>
+      posting?.debit ? <Money value={posting.debit} currency={posting.currency} /> : null,
+  },
+  {
+    accessor: "credit",
+    title: "Credit",
+    textAlign: "right",
+    render: ({ posting }) =>
+      posting?.credit ? <Money value={posting.credit} currency={posting.currency} /> : null,
+  },
+];
 
 function Journal({ fund }: { fund: Fund }) {
   const [start, setStart] = useState<string | null>(null);
   const [end, setEnd] = useState<string | null>(null);
   const period = { ...(start ? { start } : {}), ...(end ? { end } : {}) };
-  const entries = useCursorList(fundKeys.part(fund.id, "entries", period), (cursor) =>
-    unwrap(
-      api.GET("/api/v1/ledger/books/{book_id}/entries", {
-        params: {
-          path: { book_id: fund.book_id },
-          query: { ...period, sort: "-entry_date", limit: 50, ...(cursor ? { cursor } : {}) },
-        },
-      }),
-    ),
-  );
-  const rows = entries.rows;
+  const entries = useJournal(fund.id, fund.book_id, period);
+  const lines: JournalLine[] = entries.rows.flatMap((entry) => [
+    { entry, posting: null },
+    ...entry.postings.map((posting) => ({ entry, posting })),
+  ]);
   return (
     <Stack gap="sm">
-      <Group justify="space-between" align="flex-end" wrap="wrap">
-        <Title order={4}>Journal</Title>
-        <Group gap="sm" align="flex-end" wrap="wrap">
-          <DateField label="From" value={start} onChange={setStart} clearable w={160} />
-          <DateField label="To" value={end} onChange={setEnd} clearable w={160} />
-          <Button
-            component="a"
-            href={apiUrl("/api/v1/ledger/books/{book_id}/entries.csv", { book_id: fund.book_id }, period)}
-            download
-            variant="default"
-            leftSection={<IconDownload size={16} />}
-          >
-            Journal CSV
-          </Button>
-          <Button
-            component="a"
-            href={apiUrl("/api/v1/ledger/books/{book_id}/gl-export.csv", { book_id: fund.book_id }, period)}
-            download
-            variant="default"
-            leftSection={<IconDownload size={16} />}
-          >
-            GL export
-          </Button>
-        </Group>
-      </Group>
-      {entries.isPending ? (
-        <TableSkeleton label="Loading journal entries" />
-      ) : entries.isError && rows.length === 0 ? (
-        <ErrorAlert
-          error={entries.error}
-          onRetry={() => void entries.refetch()}
-          isRetrying={entries.isFetching}
-        />
-      ) : (
-        <>
-          <TableCard minWidth={860}>
-            <Table horizontalSpacing="md" verticalSpacing={4} aria-label="Journal entries">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>#</Table.Th>
-                  <Table.Th>Date</Table.Th>
-                  <Table.Th>Account</Table.Th>
-                  <Table.Th ta="right">Debit</Table.Th>
-                  <Table.Th ta="right">Credit</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {rows.length === 0 ? (
-                  <Table.Tr>
-                    <Table.Td colSpan={5}>
-                      <Text size="sm" c="dimmed" ta="center" py="sm">
-                        No entries in this period.
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                ) : (
-                  rows.map((entry) => (
-                    <Fragment key={entry.id}>
-                      <Table.Tr bg="gray.0">
-                        <Table.Td>{entry.number}</Table.Td>
-                        <Table.Td>{formatDate(entry.entry_date)}</Table.Td>
-                        <Table.Td colSpan={3}>
-                          <Text size="sm" fw={500}>
-                            {entry.memo}
-                          </Text>
-                          <Text size="xs" c="dimmed">
-                            {humanize(entry.source_type)}
-                            {entry.reverses_entry_id ? " · reversal" : ""}
-                            {entry.reversed_by_entry_id ? " · reversed" : ""}
-                          </Text>
-                        </Table.Td>
-                      </Table.Tr>
-                      {entry.postings.map((posting) => (
-                        <Table.Tr key={`${entry.id}-${posting.line_no}`}>
-                          <Table.Td />
-                          <Table.Td />
-                          <Table.Td>
-                            <Text size="sm" pl={posting.credit ? "lg" : 0}>
-                              <Text span ff="monospace" size="xs" c="dimmed">
-                                {posting.account_code}
-                              </Text>{" "}
-                              {posting.account_name}
-                            </Text>
-                          </Table.Td>
-                          <Table.Td ta="right">
-                            {posting.debit ? (
-                              <Money value={posting.debit} currency={posting.currency} />
-                            ) : null}
-                          </Table.Td>
-                          <Table.Td ta="right">
-                            {posting.credit ? (
-                              <Money value={posting.credit} currency={posting.currency} />
-                            ) : null}
-                          </Table.Td>
-                        </Table.Tr>
-                      ))}
-                    </Fragment>
-                  ))
-                )}
-              </Table.Tbody>
-            </Table>
-          </TableCard>
-          <LoadMore
-            hasNextPage={entries.hasNextPage}
-            isFetchingNextPage={entries.isFetchingNextPage}
-            error={entries.error}
-            fetchNextPage={() => void entries.fetchNextPage()}
-          />
-        </>
-      )}
+      <Title order={4}>Journal</Title>
+      <DataTable
+        label="Journal entries"
+        columns={JOURNAL_COLUMNS}
+        records={lines}
+        idAccessor={({ entry, posting }) => (posting ? `${entry.id}-${posting.line_no}` : entry.id)}
+        query={entries}
+        noRecordsText="No entries in this period."
+        verticalSpacing={4}
+        rowAttributes={({ posting }) => (posting ? {} : { bg: "gray.0" })}
+        csvHref={apiUrl("/api/v1/ledger/books/{book_id}/entries.csv", { book_id: fund.book_id }, period)}
+        csvLabel="Journal CSV"
+        toolbar={
+          <Group gap="sm" align="flex-end" wrap="wrap">
+            <DateField label="From" value={start} onChange={setStart} clearable w={160} />
+            <DateField label="To" value={end} onChange={setEnd} clearable w={160} />
+            <Button
+              component="a"
+              href={apiUrl("/api/v1/ledger/books/{book_id}/gl-export.csv", { book_id: fund.book_id }, period)}
+              download
+              variant="default"
+              leftSection={<IconDownload size={16} />}
+            >
+              GL export
+            </Button>
+          </Group>
+        }
+      />
     </Stack>
   );
 }

@@ -2,10 +2,8 @@ import "@mantine/charts/styles.css";
 
 import { LineChart } from "@mantine/charts";
 import { Anchor, Group, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
-import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 
-import { api, unwrap } from "../../../api/client";
 import type { ResponseOf } from "../../../api/types";
 import { formatDate } from "../../../components/formatting";
 import {
@@ -19,7 +17,7 @@ import { KpiCard } from "../shared/KpiCard";
 import { QueryView } from "../shared/PanelState";
 import { type Fund } from "../shared/queries";
 import { StatusBadge } from "../shared/StatusBadge";
-import { fundKeys } from "../../../api/queryKeys";
+import { useFundDashboard } from "./queries";
 
 type Dashboard = ResponseOf<"/api/v1/funds/{fund_id}/dashboard", "get">;
 type JCurvePoint = Dashboard["j_curve"][number];
@@ -167,11 +165,7 @@ function LatestActivity({ fund, dashboard }: { fund: Fund; dashboard: Dashboard 
 
 /** The fund's dashboard: headline figures as of today, the J-curve and NAV over time. */
 export function OverviewTab({ fund }: { fund: Fund }) {
-  const dashboard = useQuery({
-    queryKey: fundKeys.dashboard(fund.id),
-    queryFn: () =>
-      unwrap(api.GET("/api/v1/funds/{fund_id}/dashboard", { params: { path: { fund_id: fund.id } } })),
-  });
+  const dashboard = useFundDashboard(fund.id);
   return (
     <QueryView
       query={dashboard}

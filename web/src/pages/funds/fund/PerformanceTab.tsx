@@ -1,26 +1,20 @@
-import { Badge, Group, Paper, Select, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
-import { useQuery } from "@tanstack/react-query";
+import { Badge, Group, Paper, Select, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { useState } from "react";
 
-import { api, unwrap } from "../../../api/client";
-import { useCursorList } from "../../../api/pagination";
-import type { ResponseOf } from "../../../api/types";
-import { ErrorAlert } from "../../../components/ErrorAlert";
-import { LoadMore } from "../../../components/LoadMore";
-import { TableCard } from "../../../components/TableCard";
-import { TableSkeleton } from "../../../components/TableSkeleton";
-import { formatDate } from "../../../components/formatting";
-import { CsvButton } from "../../../components/CsvButton";
 import { DateField } from "../shared/DateField";
 import { formatMoney, formatMoneyCompact, formatMultiple, formatPercent, todayIso } from "../shared/format";
 import { KpiCard } from "../shared/KpiCard";
 import { csvUrl } from "../shared/links";
 import { Money } from "../shared/Money";
 import { QueryView } from "../shared/PanelState";
-import { PICKER_LIMIT, type Fund } from "../shared/queries";
-import { fundKeys } from "../../../api/queryKeys";
+import { type Fund } from "../shared/queries";
+import { DataTable, type DataTableColumn } from "../../../components/DataTable";
+import { useBenchmarkOptions, useInvestorPerformance, usePerformance, type Performance } from "./queries";
 
-type Performance = ResponseOf<"/api/v1/funds/{fund_id}/performance", "get">;
+const PME_COLUMNS: DataTableColumn<{ measure: string; value: string }>[] = [
+  { accessor: "measure", title: "Measure" },
+  { accessor: "value", title: "Value", textAlign: "right" },
+];
 
 function rateWithReason(value: number | null, reason: string | null | undefined): string {
   return value === null && reason ? `— (${reason})` : formatPercent(value);
@@ -96,26 +90,25 @@ function PmeCard({ performance, benchmarkChosen }: { performance: Performance; b
       <Title order={4} mb="xs">
         Against {pme.benchmark_name}
       </Title>
-      <Table aria-label="Public market equivalents" verticalSpacing={4}>
-        <Table.Tbody>
-          <Table.Tr>
-            <Table.Td>Kaplan-Schoar PME</Table.Td>
-            <Table.Td ta="right">{formatMultiple(pme.kaplan_schoar)}</Table.Td>
-          </Table.Tr>
-          <Table.Tr>
-            <Table.Td>Long-Nickels PME IRR</Table.Td>
-            <Table.Td ta="right">{rateWithReason(pme.long_nickels_irr, pme.long_nickels_reason)}</Table.Td>
-          </Table.Tr>
-          <Table.Tr>
-            <Table.Td>Direct Alpha (annual)</Table.Td>
-            <Table.Td ta="right">{rateWithReason(pme.direct_alpha, pme.direct_alpha_reason)}</Table.Td>
-          </Table.Tr>
-          <Table.Tr>
-            <Table.Td>Direct Alpha (continuous)</Table.Td>
-            <Table.Td ta="right">{formatPercent(pme.direct_alpha_continuous)}</Table.Td>
-          </Table.Tr>
-        </Table.Tbody>
-      </Table>
+      <DataTable
+        label="Public market equivalents"
+        columns={PME_COLUMNS}
+        records={[
+          { measure: "Kaplan-Schoar PME", value: formatMultiple(pme.kaplan_schoar) },
+          {
+            measure: "Long-Nickels PME IRR",
+            value: rateWithReason(pme.long_nickels_irr, pme.long_nickels_reason),
+          },
+          {
+            measure: "Direct Alpha (annual)",
+            value: rateWithReason(pme.direct_alpha, pme.direct_alpha_reason),
+          },
+          { measure: "Direct Alpha (continuous)", value: formatPercent(pme.direct_alpha_continuous) },
+        ]}
+        idAccessor="measure"
+        verticalSpacing={4}
+        withCard={false}
+      />
       <Text size="xs" c="dimmed" mt="xs">
         A Kaplan-Schoar PME above 1.00x means the fund beat the index.
       </Text>
@@ -123,94 +116,87 @@ function PmeCard({ performance, benchmarkChosen }: { performance: Performance; b
   );
 }
 
+type PartnerPerformance = ReturnType<typeof useInvestorPerformance>["rows"][number];
+
+function partnerColumns(cur: string): DataTableColumn<PartnerPerformance>[] {
+  return [
+    {
+      accessor: "investor_name",
+      title: "Partner",
+      render: (row) => (
+        <Group gap={6} wrap="nowrap">
+          <Text size="sm">{row.investor_name}</Text>
+          {row.is_gp ? (
+            <Badge size="xs" variant="outline">
+              GP
+            </Badge>
+          ) : null}
+        </Group>
+      ),
+    },
+    {
+      accessor: "committed",
+      title: "Committed",
+      textAlign: "right",
+      visibleFrom: "md",
+      render: (row) => <Money value={row.committed} currency={cur} />,
+    },
+    {
+      accessor: "paid_in",
+      title: "Paid in",
+      textAlign: "right",
+      visibleFrom: "sm",
+      render: (row) => <Money value={row.paid_in} currency={cur} />,
+    },
+    {
+      accessor: "distributed",
+      title: "Distributed",
+      textAlign: "right",
+      visibleFrom: "md",
+      render: (row) => <Money value={row.distributed} currency={cur} />,
+    },
+    {
+      accessor: "nav",
+      title: "NAV",
+      textAlign: "right",
+      visibleFrom: "md",
+      render: (row) => <Money value={row.nav} currency={cur} />,
+    },
+    {
+      accessor: "dpi",
+      title: "DPI",
+      textAlign: "right",
+      visibleFrom: "sm",
+      render: (row) => formatMultiple(row.dpi),
+    },
+    { accessor: "tvpi", title: "TVPI", textAlign: "right", render: (row) => formatMultiple(row.tvpi) },
+    {
+      accessor: "irr",
+      title: "IRR",
+      textAlign: "right",
+      render: (row) => <span title={row.irr_reason ?? undefined}>{formatPercent(row.irr)}</span>,
+    },
+  ];
+}
+
 function InvestorPerformance({ fund, asOf }: { fund: Fund; asOf: string | null }) {
-  const query = asOf ? { as_of: asOf } : {};
-  const rows = useCursorList(fundKeys.part(fund.id, "investor-performance", query), (cursor) =>
-    unwrap(
-      api.GET("/api/v1/funds/{fund_id}/performance/investors", {
-        params: {
-          path: { fund_id: fund.id },
-          query: { ...query, limit: 200, ...(cursor ? { cursor } : {}) },
-        },
-      }),
-    ),
-  );
+  const rows = useInvestorPerformance(fund.id, asOf);
   return (
     <Stack gap="sm">
-      <Group justify="space-between">
-        <Title order={4}>Each partner</Title>
-        <CsvButton
-          href={csvUrl("/api/v1/funds/{fund_id}/performance/investors", { fund_id: fund.id }, query)}
-        />
-      </Group>
-      {rows.isPending ? (
-        <TableSkeleton label="Loading each partner's performance" />
-      ) : rows.isError && rows.rows.length === 0 ? (
-        <ErrorAlert error={rows.error} onRetry={() => void rows.refetch()} isRetrying={rows.isFetching} />
-      ) : (
-        <>
-          <TableCard minWidth={980}>
-            <Table
-              horizontalSpacing="md"
-              verticalSpacing="xs"
-              aria-label="Partners' performance"
-              highlightOnHover
-            >
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Partner</Table.Th>
-                  <Table.Th ta="right">Committed</Table.Th>
-                  <Table.Th ta="right">Paid in</Table.Th>
-                  <Table.Th ta="right">Distributed</Table.Th>
-                  <Table.Th ta="right">NAV</Table.Th>
-                  <Table.Th ta="right">DPI</Table.Th>
-                  <Table.Th ta="right">TVPI</Table.Th>
-                  <Table.Th ta="right">IRR</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {rows.rows.map((row) => (
-                  <Table.Tr key={row.investor_id}>
-                    <Table.Td>
-                      <Group gap={6} wrap="nowrap">
-                        <Text size="sm">{row.investor_name}</Text>
-                        {row.is_gp ? (
-                          <Badge size="xs" variant="outline">
-                            GP
-                          </Badge>
-                        ) : null}
-                      </Group>
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Money value={row.committed} currency={fund.currency} />
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Money value={row.paid_in} currency={fund.currency} />
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Money value={row.distributed} currency={fund.currency} />
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Money value={row.nav} currency={fund.currency} />
-                    </Table.Td>
-                    <Table.Td ta="right">{formatMultiple(row.dpi)}</Table.Td>
-                    <Table.Td ta="right">{formatMultiple(row.tvpi)}</Table.Td>
-                    <Table.Td ta="right" title={row.irr_reason ?? undefined}>
-                      {formatPercent(row.irr)}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </TableCard>
-          <LoadMore
-            hasNextPage={rows.hasNextPage}
-            isFetchingNextPage={rows.isFetchingNextPage}
-            error={rows.error}
-            fetchNextPage={() => void rows.fetchNextPage()}
-          />
-        </>
-      )}
+      <Title order={4}>Each partner</Title>
+      <DataTable
+        label="Partners' performance"
+        columns={partnerColumns(fund.currency)}
+        records={rows.rows}
+        idAccessor="investor_id"
+        query={rows}
+        noRecordsText="No partners yet."
+        csvHref={csvUrl(
+          "/api/v1/funds/{fund_id}/performance/investors",
+          { fund_id: fund.id },
+          asOf ? { as_of: asOf } : {},
+        )}
+      />
     </Stack>
   );
 }
@@ -219,25 +205,9 @@ function InvestorPerformance({ fund, asOf }: { fund: Fund; asOf: string | null }
 export function PerformanceTab({ fund }: { fund: Fund }) {
   const [asOf, setAsOf] = useState<string | null>(todayIso());
   const [benchmarkId, setBenchmarkId] = useState<string | null>(null);
-  const benchmarks = useQuery({
-    queryKey: ["benchmarks", "options"],
-    queryFn: () => unwrap(api.GET("/api/v1/benchmarks", { params: { query: { limit: PICKER_LIMIT } } })),
-    select: (page) =>
-      page.items.map((benchmark) => ({
-        value: benchmark.id,
-        label: benchmark.levels
-          ? `${benchmark.name} (${formatDate(benchmark.first_date)} to ${formatDate(benchmark.last_date)})`
-          : `${benchmark.name} (no levels yet)`,
-      })),
-  });
+  const benchmarks = useBenchmarkOptions();
   const query = { ...(asOf ? { as_of: asOf } : {}), ...(benchmarkId ? { benchmark_id: benchmarkId } : {}) };
-  const performance = useQuery({
-    queryKey: fundKeys.part(fund.id, "performance", query),
-    queryFn: () =>
-      unwrap(
-        api.GET("/api/v1/funds/{fund_id}/performance", { params: { path: { fund_id: fund.id }, query } }),
-      ),
-  });
+  const performance = usePerformance(fund.id, query);
 
   return (
     <Stack gap="lg">

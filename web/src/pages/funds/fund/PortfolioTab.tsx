@@ -7,7 +7,6 @@ import {
   Paper,
   SimpleGrid,
   Stack,
-  Table,
   Text,
   TextInput,
   Title,
@@ -15,20 +14,14 @@ import {
 import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
 import { IconDots, IconPlus } from "@tabler/icons-react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
 import { api, unwrap } from "../../../api/client";
 import { applyProblemToForm } from "../../../api/forms";
-import { useCursorList } from "../../../api/pagination";
-import type { ResponseOf } from "../../../api/types";
 import { hasPermission, useMe } from "../../../auth/session";
 import { ErrorAlert } from "../../../components/ErrorAlert";
-import { LoadMore } from "../../../components/LoadMore";
-import { TableCard } from "../../../components/TableCard";
-import { TableSkeleton } from "../../../components/TableSkeleton";
 import { formatDate } from "../../../components/formatting";
-import { CsvButton } from "../../../components/CsvButton";
 import { DateField } from "../shared/DateField";
 import { formatMoney, formatMoneyCompact, parseAmount, todayIso } from "../shared/format";
 import { KpiCard } from "../shared/KpiCard";
@@ -38,15 +31,14 @@ import { type Fund } from "../shared/queries";
 import { StatusBadge } from "../shared/StatusBadge";
 import { newIdempotencyKey } from "../shared/upload";
 import { fundKeys } from "../../../api/queryKeys";
+import { DataTable, type DataTableColumn } from "../../../components/DataTable";
+import { useNav, usePortfolioCompanies, type PortfolioCompany } from "./queries";
 
-type Company = ResponseOf<"/api/v1/funds/{fund_id}/portfolio-companies", "get">["items"][number];
+type Company = PortfolioCompany;
 type Entry = { kind: "investment" | "valuation"; company: Company };
 
 function NavSummary({ fund }: { fund: Fund }) {
-  const nav = useQuery({
-    queryKey: fundKeys.part(fund.id, "nav"),
-    queryFn: () => unwrap(api.GET("/api/v1/funds/{fund_id}/nav", { params: { path: { fund_id: fund.id } } })),
-  });
+  const nav = useNav(fund.id);
   if (nav.isError) return <ErrorAlert error={nav.error} title="The NAV could not be loaded" />;
   if (!nav.data) return null;
   const cur = nav.data.currency;
@@ -234,128 +226,89 @@ export function PortfolioTab({ fund }: { fund: Fund }) {
   const me = useMe();
   const canWrite = hasPermission(me.data, "valuation:write");
   const [entry, setEntry] = useState<Entry | null>(null);
-  const companies = useCursorList(fundKeys.part(fund.id, "companies"), (cursor) =>
-    unwrap(
-      api.GET("/api/v1/funds/{fund_id}/portfolio-companies", {
-        params: { path: { fund_id: fund.id }, query: { limit: 100, ...(cursor ? { cursor } : {}) } },
-      }),
-    ),
-  );
-  const rows = companies.rows;
+  const companies = usePortfolioCompanies(fund.id);
   const cur = fund.currency;
+  const money = (
+    key: "invested" | "cost" | "fair_value" | "unrealized" | "proceeds" | "realized_gain",
+    title: string,
+    visibleFrom?: "sm" | "md",
+  ) =>
+    ({
+      accessor: key,
+      title,
+      textAlign: "right",
+      visibleFrom,
+      render: (company) => (
+        <Money value={company[key]} currency={cur} fw={key === "fair_value" ? 600 : undefined} />
+      ),
+    }) satisfies DataTableColumn<Company>;
+  const columns: DataTableColumn<Company>[] = [
+    {
+      accessor: "name",
+      title: "Company",
+      render: (company) => (
+        <>
+          <Text size="sm" fw={500}>
+            {company.name}
+          </Text>
+          <Text size="xs" c="dimmed">
+            {[company.sector, company.country].filter(Boolean).join(" · ") || "—"}
+          </Text>
+        </>
+      ),
+    },
+    {
+      accessor: "status",
+      title: "Status",
+      visibleFrom: "sm",
+      render: (company) => <StatusBadge status={company.status} />,
+    },
+    money("invested", "Invested", "md"),
+    money("cost", "Cost held", "md"),
+    money("fair_value", "Fair value"),
+    money("unrealized", "Unrealized", "sm"),
+    money("proceeds", "Proceeds", "md"),
+    money("realized_gain", "Realized gain", "md"),
+    {
+      accessor: "last_valuation_date",
+      title: "Last valued",
+      visibleFrom: "sm",
+      render: (company) => formatDate(company.last_valuation_date),
+    },
+    {
+      accessor: "actions",
+      title: "",
+      hidden: !canWrite,
+      render: (company) => (
+        <Menu position="bottom-end" withinPortal>
+          <Menu.Target>
+            <Button variant="subtle" size="xs" aria-label={`Actions for ${company.name}`}>
+              <IconDots size={16} />
+            </Button>
+          </Menu.Target>
+          <Menu.Dropdown>
+            <Menu.Item onClick={() => setEntry({ kind: "investment", company })}>
+              Record an investment
+            </Menu.Item>
+            <Menu.Item onClick={() => setEntry({ kind: "valuation", company })}>Record a valuation</Menu.Item>
+          </Menu.Dropdown>
+        </Menu>
+      ),
+    },
+  ];
   return (
     <Stack gap="md">
       <NavSummary fund={fund} />
-      <Group justify="space-between">
-        <Title order={4}>Portfolio companies</Title>
-        <CsvButton href={csvUrl("/api/v1/funds/{fund_id}/portfolio-companies", { fund_id: fund.id })} />
-      </Group>
-      {companies.isPending ? (
-        <TableSkeleton label="Loading portfolio companies" />
-      ) : companies.isError && rows.length === 0 ? (
-        <ErrorAlert
-          error={companies.error}
-          onRetry={() => void companies.refetch()}
-          isRetrying={companies.isFetching}
-        />
-      ) : (
-        <>
-          <TableCard minWidth={1100}>
-            <Table
-              horizontalSpacing="md"
-              verticalSpacing="xs"
-              aria-label="Portfolio companies"
-              highlightOnHover
-            >
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Company</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th ta="right">Invested</Table.Th>
-                  <Table.Th ta="right">Cost held</Table.Th>
-                  <Table.Th ta="right">Fair value</Table.Th>
-                  <Table.Th ta="right">Unrealized</Table.Th>
-                  <Table.Th ta="right">Proceeds</Table.Th>
-                  <Table.Th ta="right">Realized gain</Table.Th>
-                  <Table.Th>Last valued</Table.Th>
-                  {canWrite ? <Table.Th /> : null}
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {rows.length === 0 ? (
-                  <Table.Tr>
-                    <Table.Td colSpan={canWrite ? 10 : 9}>
-                      <Text size="sm" c="dimmed" ta="center" py="md">
-                        No portfolio companies yet.
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                ) : (
-                  rows.map((company) => (
-                    <Table.Tr key={company.id}>
-                      <Table.Td>
-                        <Text size="sm" fw={500}>
-                          {company.name}
-                        </Text>
-                        <Text size="xs" c="dimmed">
-                          {[company.sector, company.country].filter(Boolean).join(" · ") || "—"}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <StatusBadge status={company.status} />
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        <Money value={company.invested} currency={cur} />
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        <Money value={company.cost} currency={cur} />
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        <Money value={company.fair_value} currency={cur} fw={600} />
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        <Money value={company.unrealized} currency={cur} />
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        <Money value={company.proceeds} currency={cur} />
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        <Money value={company.realized_gain} currency={cur} />
-                      </Table.Td>
-                      <Table.Td>{formatDate(company.last_valuation_date)}</Table.Td>
-                      {canWrite ? (
-                        <Table.Td>
-                          <Menu position="bottom-end" withinPortal>
-                            <Menu.Target>
-                              <Button variant="subtle" size="xs" aria-label={`Actions for ${company.name}`}>
-                                <IconDots size={16} />
-                              </Button>
-                            </Menu.Target>
-                            <Menu.Dropdown>
-                              <Menu.Item onClick={() => setEntry({ kind: "investment", company })}>
-                                Record an investment
-                              </Menu.Item>
-                              <Menu.Item onClick={() => setEntry({ kind: "valuation", company })}>
-                                Record a valuation
-                              </Menu.Item>
-                            </Menu.Dropdown>
-                          </Menu>
-                        </Table.Td>
-                      ) : null}
-                    </Table.Tr>
-                  ))
-                )}
-              </Table.Tbody>
-            </Table>
-          </TableCard>
-          <LoadMore
-            hasNextPage={companies.hasNextPage}
-            isFetchingNextPage={companies.isFetchingNextPage}
-            error={companies.error}
-            fetchNextPage={() => void companies.fetchNextPage()}
-          />
-        </>
-      )}
+      <Title order={4}>Portfolio companies</Title>
+      <DataTable
+        label="Portfolio companies"
+        columns={columns}
+        records={companies.rows}
+        idAccessor="id"
+        query={companies}
+        noRecordsText="No portfolio companies yet."
+        csvHref={csvUrl("/api/v1/funds/{fund_id}/portfolio-companies", { fund_id: fund.id })}
+      />
       {canWrite ? <AddCompanyForm fund={fund} /> : null}
       <EntryModal fund={fund} entry={entry} onClose={() => setEntry(null)} />
     </Stack>

@@ -8,49 +8,74 @@ import {
   Progress,
   Select,
   Stack,
-  Table,
   Text,
   Title,
 } from "@mantine/core";
 import { IconDownload, IconPlayerPlay } from "@tabler/icons-react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 
 import { api, unwrap } from "../../../api/client";
 import { errorMessage } from "../../../api/problem";
-import { useCursorList } from "../../../api/pagination";
-import type { QueryOf, ResponseOf } from "../../../api/types";
 import { hasPermission, useMe } from "../../../auth/session";
 import { ErrorAlert } from "../../../components/ErrorAlert";
-import { LoadMore } from "../../../components/LoadMore";
-import { TableCard } from "../../../components/TableCard";
-import { TableSkeleton } from "../../../components/TableSkeleton";
 import { formatDate, formatDateTime, humanize } from "../../../components/formatting";
-import { CsvButton } from "../../../components/CsvButton";
 import { DateField } from "../shared/DateField";
 import { previousQuarterEnd, todayIso } from "../shared/format";
 import { apiLink, apiUrl, csvUrl } from "../shared/links";
 import { type Fund } from "../shared/queries";
 import { StatusBadge } from "../shared/StatusBadge";
 import { fundKeys } from "../../../api/queryKeys";
+import { DataTable, type DataTableColumn } from "../../../components/DataTable";
+import { isFinished, useFundStatements, useJob, type Job, type StatementFilters } from "./queries";
 
-type Statement = ResponseOf<"/api/v1/funds/{fund_id}/statements", "get">["items"][number];
-type StatementFilters = QueryOf<"/api/v1/funds/{fund_id}/statements", "get">;
-type Job = ResponseOf<"/api/v1/jobs/{job_id}", "get">;
+type Statement = ReturnType<typeof useFundStatements>["rows"][number];
 
-const JOB_POLL_MS = 1000;
-
-export function isFinished(job: Pick<Job, "status"> | undefined): boolean {
-  return job?.status === "succeeded" || job?.status === "failed";
-}
+const STATEMENT_COLUMNS: DataTableColumn<Statement>[] = [
+  {
+    accessor: "period_end",
+    title: "Quarter",
+    render: (statement) => `${formatDate(statement.period_start)} – ${formatDate(statement.period_end)}`,
+  },
+  { accessor: "kind", title: "Kind", visibleFrom: "sm", render: (statement) => humanize(statement.kind) },
+  { accessor: "investor_name", title: "LP", render: (statement) => statement.investor_name ?? "All LPs" },
+  {
+    accessor: "format",
+    title: "Format",
+    visibleFrom: "sm",
+    render: (statement) => statement.format.toUpperCase(),
+  },
+  { accessor: "status", title: "Status", render: (statement) => <StatusBadge status={statement.status} /> },
+  {
+    accessor: "generated_at",
+    title: "Made",
+    visibleFrom: "md",
+    render: (statement) => formatDateTime(statement.generated_at),
+  },
+  {
+    accessor: "download_url",
+    title: "File",
+    render: (statement) =>
+      statement.status === "ready" ? (
+        <Anchor
+          href={apiLink(statement.download_url)}
+          download
+          title={statement.filename ?? undefined}
+          size="sm"
+        >
+          <Group gap={4} wrap="nowrap">
+            <IconDownload size={14} aria-hidden /> Download
+          </Group>
+        </Anchor>
+      ) : (
+        "—"
+      ),
+  },
+];
 
 /** A background job followed until it ends, with its progress. */
 function JobProgress({ jobId, onFinished }: { jobId: string; onFinished: (job: Job) => void }) {
-  const job = useQuery({
-    queryKey: ["jobs", jobId],
-    queryFn: () => unwrap(api.GET("/api/v1/jobs/{job_id}", { params: { path: { job_id: jobId } } })),
-    refetchInterval: (query) => (isFinished(query.state.data) ? false : JOB_POLL_MS),
-  });
+  const job = useJob(jobId);
   const data = job.data;
   useEffect(() => {
     if (data && isFinished(data)) onFinished(data);
@@ -165,113 +190,37 @@ function StatementsList({ fund }: { fund: Fund }) {
     ...(kind ? { kind: kind as NonNullable<StatementFilters["kind"]> } : {}),
     ...(periodEnd ? { period_end: periodEnd } : {}),
   };
-  const statements = useCursorList(fundKeys.part(fund.id, "statements", filters), (cursor) =>
-    unwrap(
-      api.GET("/api/v1/funds/{fund_id}/statements", {
-        params: {
-          path: { fund_id: fund.id },
-          query: { ...filters, limit: 100, ...(cursor ? { cursor } : {}) },
-        },
-      }),
-    ),
-  );
-  const rows: Statement[] = statements.rows;
+  const statements = useFundStatements(fund.id, filters);
   return (
     <Stack gap="sm">
-      <Group justify="space-between" align="flex-end" wrap="wrap">
-        <Title order={4}>Statements and reports</Title>
-        <Group gap="sm" align="flex-end" wrap="wrap">
-          <Select
-            label="Kind"
-            placeholder="Every kind"
-            data={[
-              { value: "capital_account", label: "LP capital account statements" },
-              { value: "fund_report", label: "Quarterly fund reports" },
-            ]}
-            value={kind}
-            onChange={setKind}
-            clearable
-            w={260}
-          />
-          <DateField label="Quarter ending" value={periodEnd} onChange={setPeriodEnd} clearable w={170} />
-          <CsvButton href={csvUrl("/api/v1/funds/{fund_id}/statements", { fund_id: fund.id }, filters)} />
-        </Group>
-      </Group>
-      {statements.isPending ? (
-        <TableSkeleton label="Loading statements" />
-      ) : statements.isError && rows.length === 0 ? (
-        <ErrorAlert
-          error={statements.error}
-          onRetry={() => void statements.refetch()}
-          isRetrying={statements.isFetching}
-        />
-      ) : (
-        <>
-          <TableCard minWidth={860}>
-            <Table horizontalSpacing="md" verticalSpacing="xs" aria-label="Statements" highlightOnHover>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Quarter</Table.Th>
-                  <Table.Th>Kind</Table.Th>
-                  <Table.Th>LP</Table.Th>
-                  <Table.Th>Format</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Made</Table.Th>
-                  <Table.Th>File</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {rows.length === 0 ? (
-                  <Table.Tr>
-                    <Table.Td colSpan={7}>
-                      <Text size="sm" c="dimmed" ta="center" py="md">
-                        No statements yet.
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                ) : (
-                  rows.map((statement) => (
-                    <Table.Tr key={statement.id} data-testid="statement-row">
-                      <Table.Td>
-                        {formatDate(statement.period_start)} – {formatDate(statement.period_end)}
-                      </Table.Td>
-                      <Table.Td>{humanize(statement.kind)}</Table.Td>
-                      <Table.Td>{statement.investor_name ?? "All LPs"}</Table.Td>
-                      <Table.Td>{statement.format.toUpperCase()}</Table.Td>
-                      <Table.Td>
-                        <StatusBadge status={statement.status} />
-                      </Table.Td>
-                      <Table.Td>{formatDateTime(statement.generated_at)}</Table.Td>
-                      <Table.Td>
-                        {statement.status === "ready" ? (
-                          <Anchor
-                            href={apiLink(statement.download_url)}
-                            download
-                            title={statement.filename ?? undefined}
-                            size="sm"
-                          >
-                            <Group gap={4} wrap="nowrap">
-                              <IconDownload size={14} aria-hidden /> Download
-                            </Group>
-                          </Anchor>
-                        ) : (
-                          "—"
-                        )}
-                      </Table.Td>
-                    </Table.Tr>
-                  ))
-                )}
-              </Table.Tbody>
-            </Table>
-          </TableCard>
-          <LoadMore
-            hasNextPage={statements.hasNextPage}
-            isFetchingNextPage={statements.isFetchingNextPage}
-            error={statements.error}
-            fetchNextPage={() => void statements.fetchNextPage()}
-          />
-        </>
-      )}
+      <Title order={4}>Statements and reports</Title>
+      <DataTable
+        label="Statements"
+        columns={STATEMENT_COLUMNS}
+        records={statements.rows}
+        idAccessor="id"
+        query={statements}
+        noRecordsText="No statements yet."
+        csvHref={csvUrl("/api/v1/funds/{fund_id}/statements", { fund_id: fund.id }, filters)}
+        rowAttributes={() => ({ "data-testid": "statement-row" })}
+        toolbar={
+          <Group gap="sm" align="flex-end" wrap="wrap">
+            <Select
+              label="Kind"
+              placeholder="Every kind"
+              data={[
+                { value: "capital_account", label: "LP capital account statements" },
+                { value: "fund_report", label: "Quarterly fund reports" },
+              ]}
+              value={kind}
+              onChange={setKind}
+              clearable
+              w={260}
+            />
+            <DateField label="Quarter ending" value={periodEnd} onChange={setPeriodEnd} clearable w={170} />
+          </Group>
+        }
+      />
     </Stack>
   );
 }

@@ -3,8 +3,10 @@ import { useQuery } from "@tanstack/react-query";
 
 import { api, unwrap } from "../../../api/client";
 import { useCursorList } from "../../../api/pagination";
-import { fundKeys } from "../../../api/queryKeys";
-import type { ResponseOf } from "../../../api/types";
+import { benchmarkKeys, fundKeys, jobKeys } from "../../../api/queryKeys";
+import type { QueryOf, ResponseOf } from "../../../api/types";
+import { formatDate } from "../../../components/formatting";
+import { PICKER_LIMIT } from "../shared/queries";
 
 export type CapitalAccount = ResponseOf<"/api/v1/funds/{fund_id}/capital-accounts", "get">["items"][number];
 export type Reconciliation = ResponseOf<"/api/v1/funds/{fund_id}/reconciliation", "get">;
@@ -39,5 +41,148 @@ export function useReconciliation(fundId: string, asOf: string | null) {
           params: { path: { fund_id: fundId }, query: asOf ? { as_of: asOf } : {} },
         }),
       ),
+  });
+}
+
+/** The fund's commitments in the order they were admitted, page after page. */
+export function useFundCommitments(fundId: string) {
+  return useCursorList(fundKeys.part(fundId, "commitments"), (cursor) =>
+    unwrap(
+      api.GET("/api/v1/funds/{fund_id}/commitments", {
+        params: { path: { fund_id: fundId }, query: { limit: 100, ...(cursor ? { cursor } : {}) } },
+      }),
+    ),
+  );
+}
+
+/** The fund's book balanced at `asOf` (nothing is read while no date is chosen). */
+export function useTrialBalance(fundId: string, bookId: string, asOf: string | null) {
+  return useQuery({
+    queryKey: fundKeys.part(fundId, "trial-balance", asOf),
+    enabled: asOf !== null,
+    queryFn: () =>
+      unwrap(
+        api.GET("/api/v1/ledger/books/{book_id}/trial-balance", {
+          params: { path: { book_id: bookId }, query: { as_of: asOf ?? "" } },
+        }),
+      ),
+  });
+}
+
+/** The journal of the fund's book over `period`, latest entry first, page after page. */
+export function useJournal(fundId: string, bookId: string, period: AccountPeriod) {
+  return useCursorList(fundKeys.part(fundId, "entries", period), (cursor) =>
+    unwrap(
+      api.GET("/api/v1/ledger/books/{book_id}/entries", {
+        params: {
+          path: { book_id: bookId },
+          query: { ...period, sort: "-entry_date", limit: 50, ...(cursor ? { cursor } : {}) },
+        },
+      }),
+    ),
+  );
+}
+
+export type PerformanceQuery = QueryOf<"/api/v1/funds/{fund_id}/performance", "get">;
+export type Performance = ResponseOf<"/api/v1/funds/{fund_id}/performance", "get">;
+
+/** The fund's IRR, multiples and (against a benchmark) PME. */
+export function usePerformance(fundId: string, query: PerformanceQuery) {
+  return useQuery({
+    queryKey: fundKeys.part(fundId, "performance", query),
+    queryFn: () =>
+      unwrap(
+        api.GET("/api/v1/funds/{fund_id}/performance", { params: { path: { fund_id: fundId }, query } }),
+      ),
+  });
+}
+
+/** Each partner's performance at `asOf` (today when null), page after page. */
+export function useInvestorPerformance(fundId: string, asOf: string | null) {
+  const query = asOf ? { as_of: asOf } : {};
+  return useCursorList(fundKeys.part(fundId, "investor-performance", query), (cursor) =>
+    unwrap(
+      api.GET("/api/v1/funds/{fund_id}/performance/investors", {
+        params: { path: { fund_id: fundId }, query: { ...query, limit: 200, ...(cursor ? { cursor } : {}) } },
+      }),
+    ),
+  );
+}
+
+/** Benchmarks as `{ value, label }` for a picker, each label saying the dates it covers. */
+export function useBenchmarkOptions() {
+  return useQuery({
+    queryKey: benchmarkKeys.options,
+    queryFn: () => unwrap(api.GET("/api/v1/benchmarks", { params: { query: { limit: PICKER_LIMIT } } })),
+    select: (page) =>
+      page.items.map((benchmark) => ({
+        value: benchmark.id,
+        label: benchmark.levels
+          ? `${benchmark.name} (${formatDate(benchmark.first_date)} to ${formatDate(benchmark.last_date)})`
+          : `${benchmark.name} (no levels yet)`,
+      })),
+  });
+}
+
+export type PortfolioCompany = ResponseOf<
+  "/api/v1/funds/{fund_id}/portfolio-companies",
+  "get"
+>["items"][number];
+
+export function useNav(fundId: string) {
+  return useQuery({
+    queryKey: fundKeys.part(fundId, "nav"),
+    queryFn: () => unwrap(api.GET("/api/v1/funds/{fund_id}/nav", { params: { path: { fund_id: fundId } } })),
+  });
+}
+
+/** The fund's portfolio companies with their cost, fair value and gains, page after page. */
+export function usePortfolioCompanies(fundId: string) {
+  return useCursorList(fundKeys.part(fundId, "companies"), (cursor) =>
+    unwrap(
+      api.GET("/api/v1/funds/{fund_id}/portfolio-companies", {
+        params: { path: { fund_id: fundId }, query: { limit: 100, ...(cursor ? { cursor } : {}) } },
+      }),
+    ),
+  );
+}
+
+export function useFundDashboard(fundId: string) {
+  return useQuery({
+    queryKey: fundKeys.dashboard(fundId),
+    queryFn: () =>
+      unwrap(api.GET("/api/v1/funds/{fund_id}/dashboard", { params: { path: { fund_id: fundId } } })),
+  });
+}
+
+export type StatementFilters = QueryOf<"/api/v1/funds/{fund_id}/statements", "get">;
+export type Job = ResponseOf<"/api/v1/jobs/{job_id}", "get">;
+
+/** The fund's statements and reports matching `filters`, page after page. */
+export function useFundStatements(fundId: string, filters: StatementFilters) {
+  return useCursorList(fundKeys.part(fundId, "statements", filters), (cursor) =>
+    unwrap(
+      api.GET("/api/v1/funds/{fund_id}/statements", {
+        params: {
+          path: { fund_id: fundId },
+          query: { ...filters, limit: 100, ...(cursor ? { cursor } : {}) },
+        },
+      }),
+    ),
+  );
+}
+
+export function isFinished(job: Pick<Job, "status"> | undefined): boolean {
+  return job?.status === "succeeded" || job?.status === "failed";
+}
+
+const JOB_POLL_MS = 1000;
+
+/** A background job, read again every second until it ends. */
+export function useJob(jobId: string) {
+  return useQuery({
+    queryKey: jobKeys.detail(jobId),
+    queryFn: () => unwrap(api.GET("/api/v1/jobs/{job_id}", { params: { path: { job_id: jobId } } })),
+    refetchInterval: (query) => (isFinished(query.state.data) ? false : JOB_POLL_MS),
   });
 }
