@@ -191,7 +191,7 @@ const CALL_COLUMNS: DataTableColumn<CallShare>[] = [
     accessor: "status",
     title: "Status",
     render: (row) => (
-      <Group gap={4} wrap="nowrap">
+      <Group gap={4} wrap="wrap">
         <StatusBadge status={row.status} />
         {row.is_overdue && !isZero(row.outstanding) ? (
           <Badge color="red" variant="filled" size="sm">

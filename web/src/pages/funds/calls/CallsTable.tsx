@@ -64,7 +64,7 @@ function callColumns(showFund: boolean): DataTableColumn<CallSummary>[] {
       accessor: "status",
       title: "Status",
       render: (call) => (
-        <Group gap={4} wrap="nowrap">
+        <Group gap={4} wrap="wrap">
           <StatusBadge status={call.status} />
           {call.is_overdue ? (
             <Badge color="red" variant="filled" size="sm">

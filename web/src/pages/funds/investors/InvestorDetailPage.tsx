@@ -175,7 +175,7 @@ const CALL_SHARE_COLUMNS: DataTableColumn<CallShare>[] = [
     accessor: "status",
     title: "Status",
     render: ({ call, allocation }) => (
-      <Group gap={4} wrap="nowrap">
+      <Group gap={4} wrap="wrap">
         <StatusBadge status={call.status} />
         {call.is_overdue && !isZero(allocation.outstanding) ? (
           <Badge color="red" variant="filled" size="sm">
