@@ -19,6 +19,9 @@ from fundhouse.platform.access import Actor, permissions_for
 from tests.factories import login, make_user
 
 API = "/api/v1"
+INITIAL_CLOSE_DATE = date(2024, 1, 1)
+"""The initial close of the desk's funds unless a test names another: before every date the
+tests call, pay or distribute on (a call cannot be dated before the initial close)."""
 CALL_DATE = date(2024, 3, 1)
 DUE_DATE = date(2024, 3, 31)
 PAID_DATE = date(2024, 3, 20)
@@ -60,7 +63,12 @@ class Desk:
     # --- building blocks ---
 
     def fund(self, **fields: Any) -> dict[str, Any]:
-        body = {"name": f"Fund {uuid.uuid4().hex[:6]}", "currency": "USD", **fields}
+        body = {
+            "name": f"Fund {uuid.uuid4().hex[:6]}",
+            "currency": "USD",
+            "initial_close_date": INITIAL_CLOSE_DATE.isoformat(),
+            **fields,
+        }
         return self.ok(self.post("/funds", body), 201)
 
     def investor(self, name: str, **fields: Any) -> dict[str, Any]:

@@ -90,6 +90,7 @@ def test_entries_are_listed_with_postings_and_amounts_as_strings(client, desk):
         "account_code": "1100",
         "account_name": "Capital contributions receivable",
         "party_id": str(LP_A),
+        "party_name": None,  # a party this book's owner does not know is shown by id alone
         "amount": "600000.00",
         "debit": "600000.00",
         "credit": None,
@@ -141,6 +142,7 @@ def test_an_unbalanced_entry_is_a_422_naming_the_problem_and_nothing_is_saved(cl
         ({"account_code": "2200", "currency": "USD"}, "lines.1"),
         ({"account_code": "2200", "debit": "1", "credit": "1", "currency": "USD"}, "lines.1"),
         ({"account_code": "2200", "credit": "1250.50", "currency": "usd"}, "lines.1.currency"),
+        ({"account_code": "2200", "credit": "1250.50", "currency": "KBL"}, "lines[1].currency"),
         ({"account_code": "2200", "credit": "1250.505", "currency": "USD"}, "lines[1].amount"),
         ({"account_code": "2201", "credit": "1250.50", "currency": "USD"}, "lines[1].account_code"),
     ],

@@ -37,6 +37,7 @@ def test_journal_csv_has_one_row_per_posting(db, actor, book):
         "account_code": "1100",
         "account_name": "Capital contributions receivable",
         "party_id": str(LP_A),
+        "party_name": "",  # the book's owner does not know this party
         "debit": "600000.00",
         "credit": "",
         "currency": "USD",

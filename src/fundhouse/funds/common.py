@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -14,6 +15,7 @@ from pydantic import (
     StringConstraints,
 )
 
+from fundhouse.ledger.currencies import is_currency_code
 from fundhouse.platform.schemas import Money
 
 
@@ -43,7 +45,18 @@ ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)]
 
 
-CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+def _iso_4217(code: str) -> str:
+    if not is_currency_code(code):
+        raise ValueError(f"{code!r} is not an ISO 4217 currency code")
+    return code
+
+
+CurrencyCode = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Z]{3}$"),
+    AfterValidator(_iso_4217),
+]
+"""A current ISO 4217 code (``fundhouse.ledger.currencies.CURRENCY_CODES``): ``KBL`` is 422."""
 
 
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]

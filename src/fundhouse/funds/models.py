@@ -801,6 +801,7 @@ class DistributionAllocation(IdMixin, TenantMixin, Base):
 
     distribution: Mapped[Distribution] = relationship(back_populates="allocations", lazy="raise")
     investor: Mapped[Investor] = relationship(lazy="raise")
+    commitment: Mapped[Commitment | None] = relationship(lazy="raise")
 
 
 # --- management fees and fund expenses ---------------------------------------------------

@@ -7,6 +7,25 @@ from decimal import Decimal
 
 CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 
+_LIST_ONE = (
+    "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD BTN "
+    "BWP BYN BZD CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP "
+    "ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK "
+    "JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK "
+    "MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN "
+    "PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB "
+    "TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW UZS VED VES VND VUV WST XAF XCD "
+    "XCG XOF XPF YER ZAR ZMW ZWG ZWL"
+)
+CURRENCY_CODES: frozenset[str] = frozenset(_LIST_ONE.split())
+"""The codes of ISO 4217 list one (current currencies and funds) that have a minor unit.
+
+Left out on purpose: the list's entries without a minor unit, which no amount here can be
+written in (gold, silver, platinum and palladium XAU XAG XPT XPD, the bond market units
+XBA-XBD, XDR, XSU, XUA, the testing code XTS and "no currency" XXX), and withdrawn codes (HRK,
+MRO, STD, VEF ...).
+"""
+
 DEFAULT_MINOR_UNITS = 2
 
 MINOR_UNITS: dict[str, int] = {
@@ -44,7 +63,8 @@ MINOR_UNITS: dict[str, int] = {
 
 
 def is_currency_code(code: str) -> bool:
-    return bool(CURRENCY_CODE.fullmatch(code))
+    """True for a current ISO 4217 currency code (:data:`CURRENCY_CODES`); ``"KBL"`` is not."""
+    return code in CURRENCY_CODES
 
 
 def minor_units(currency: str) -> int:

@@ -122,7 +122,8 @@ def list_entries(
         limit=limit,
         cursor=cursor,
     )
-    return Page(items=[EntryOut.of(e) for e in entries], next_cursor=next_cursor)
+    names = service.party_names(db, actor, entries)
+    return Page(items=[EntryOut.of(e, names) for e in entries], next_cursor=next_cursor)
 
 
 @router.post(
@@ -151,7 +152,8 @@ def post_entry(
         memo=body.memo,
         lines=[line.to_line() for line in body.lines],
     )
-    return remember(db, actor, idempotency_key, 201, EntryOut.of(entry))
+    names = service.party_names(db, actor, [entry])
+    return remember(db, actor, idempotency_key, 201, EntryOut.of(entry, names))
 
 
 @router.get(
@@ -161,7 +163,8 @@ def post_entry(
     responses=problem_responses(401, 403, 404),
 )
 def get_entry(entry_id: uuid.UUID, db: DbSession, actor: Reader) -> EntryOut:
-    return EntryOut.of(service.get_entry(db, actor, entry_id))
+    entry = service.get_entry(db, actor, entry_id)
+    return EntryOut.of(entry, service.party_names(db, actor, [entry]))
 
 
 @router.post(
@@ -185,7 +188,8 @@ def reverse_entry(
     reversal = service.reverse_manual_entry(
         db, actor, entry_id, entry_date=body.entry_date, memo=body.memo
     )
-    return remember(db, actor, idempotency_key, 201, EntryOut.of(reversal))
+    names = service.party_names(db, actor, [reversal])
+    return remember(db, actor, idempotency_key, 201, EntryOut.of(reversal, names))
 
 
 @router.get(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Annotated, Self
 
@@ -54,6 +55,9 @@ class PostingOut(BaseModel):
     account_code: str
     account_name: str
     party_id: uuid.UUID | None
+    party_name: str | None = Field(
+        default=None, description="The partner's name, when the line names one"
+    )
     amount: Money = Field(description="Signed: a debit is positive, a credit negative")
     debit: Money | None
     credit: Money | None
@@ -61,13 +65,15 @@ class PostingOut(BaseModel):
     memo: str | None
 
     @classmethod
-    def of(cls, posting: Posting) -> PostingOut:
+    def of(cls, posting: Posting, party_names: Mapping[uuid.UUID, str] | None = None) -> PostingOut:
         amount = posting.amount
+        party = posting.party_id
         return cls(
             line_no=posting.line_no,
             account_code=posting.account.code,
             account_name=posting.account.name,
-            party_id=posting.party_id,
+            party_id=party,
+            party_name=(party_names or {}).get(party) if party is not None else None,
             amount=amount,
             debit=amount if amount > 0 else None,
             credit=amount.copy_negate() if amount < 0 else None,
@@ -91,7 +97,10 @@ class EntryOut(BaseModel):
     postings: list[PostingOut]
 
     @classmethod
-    def of(cls, entry: JournalEntry) -> EntryOut:
+    def of(
+        cls, entry: JournalEntry, party_names: Mapping[uuid.UUID, str] | None = None
+    ) -> EntryOut:
+        """``party_names``: :func:`fundhouse.ledger.service.party_names` of the entries."""
         return cls(
             id=entry.id,
             book_id=entry.book_id,
@@ -104,7 +113,7 @@ class EntryOut(BaseModel):
             reversed_by_entry_id=entry.reversed_by_entry_id,
             created_by=entry.created_by,
             created_at=entry.created_at,
-            postings=[PostingOut.of(p) for p in entry.postings],
+            postings=[PostingOut.of(p, party_names) for p in entry.postings],
         )
 
 

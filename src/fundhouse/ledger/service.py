@@ -16,6 +16,11 @@ Two kinds of callers:
   :func:`list_books`, :func:`get_book`, :func:`list_accounts`, :func:`list_entries`,
   :func:`get_entry`, :func:`post_manual_entry`, :func:`reverse_manual_entry`,
   :func:`trial_balance`, :func:`export_entries_csv` and :func:`export_gl`.
+
+The ledger knows a posting's party only by id. The domain that owns a kind of book says who
+the parties are: it registers, with :func:`register_party_namer`, a function that names them
+(the funds name a fund book's partners), and :func:`party_names` asks it for the parties of a
+page of entries at once.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow, localcontext
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, case, func, insert, select, update
 from sqlalchemy.orm import (
@@ -693,6 +698,53 @@ def _insert_entry(
     return entry
 
 
+# --- naming parties ----------------------------------------------------------------------
+
+
+class PartyNamer(Protocol):
+    """The names of those of ``party_ids`` that the owner of a book knows, in the actor's
+    organization (one query, whatever their number)."""
+
+    def __call__(
+        self, db: Session, actor: Actor, owner_id: uuid.UUID, party_ids: set[uuid.UUID], /
+    ) -> Mapping[uuid.UUID, str]: ...
+
+
+_PARTY_NAMERS: dict[str, PartyNamer] = {}
+
+
+def register_party_namer(owner_type: str, namer: PartyNamer) -> None:
+    """Let the domain that owns books of ``owner_type`` name the parties of their postings."""
+    _PARTY_NAMERS[owner_type] = namer
+
+
+def _book_party_names(
+    db: Session, actor: Actor, book: Book, party_ids: set[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    namer = _PARTY_NAMERS.get(book.owner_type)
+    if namer is None or not party_ids:
+        return {}
+    return dict(namer(db, actor, book.owner_id, party_ids))
+
+
+def party_names(db: Session, actor: Actor, entries: Sequence[JournalEntry]) -> dict[uuid.UUID, str]:
+    """The names of the parties on ``entries``' postings (loaded), by party id: one query for
+    their books, and one per book of its owner's domain (a page of one book's entries: two).
+    A party its owner does not know is left out."""
+    wanted: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+    for entry in entries:
+        for posting in entry.postings:
+            if posting.party_id is not None:
+                wanted[entry.book_id].add(posting.party_id)
+    if not wanted:
+        return {}
+    names: dict[uuid.UUID, str] = {}
+    books = db.scalars(select(Book).where(Book.id.in_(wanted), Book.org_id == actor.org_id))
+    for book in books:
+        names.update(_book_party_names(db, actor, book, wanted[book.id]))
+    return names
+
+
 # --- reading entries ---------------------------------------------------------------------
 
 
@@ -978,6 +1030,7 @@ ENTRIES_CSV_COLUMNS = (
     "account_code",
     "account_name",
     "party_id",
+    "party_name",
     "debit",
     "credit",
     "currency",
@@ -1062,7 +1115,9 @@ def export_entries_csv(
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(ENTRIES_CSV_COLUMNS)
-    for posting, entry, account, reverses_number in _export_rows(db, book, start, end):
+    rows = list(_export_rows(db, book, start, end))
+    names = _book_party_names(db, actor, book, {p.party_id for p, *_ in rows if p.party_id})
+    for posting, entry, account, reverses_number in rows:
         debit, credit = _debit_credit(posting.amount, posting.currency)
         writer.writerow(
             (
@@ -1071,6 +1126,7 @@ def export_entries_csv(
                 account.code,
                 _text_cell(account.name),
                 str(posting.party_id) if posting.party_id else "",
+                _text_cell(names.get(posting.party_id)) if posting.party_id else "",
                 debit,
                 credit,
                 posting.currency,

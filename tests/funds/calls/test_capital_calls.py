@@ -332,3 +332,52 @@ def test_management_fee_and_expense_calls_post_as_contributions(desk, db):
     desk.issued_call(fund["id"], "1000", purpose="expenses")
     assert desk.capital_contributed(db, fund) == {lp["investor_id"]: D("6000.00")}
     assert desk.trial_balance(db, fund).is_balanced
+
+
+def test_a_call_dated_before_the_initial_close_is_refused_naming_call_date(desk, db):
+    # The fund's first close is in 2018: nobody had committed in 1999.
+    fund = desk.fund(initial_close_date="2018-03-15")
+    desk.lps(fund["id"], ["1000000"])
+    body = {"purpose": "investment", "amount": "1000", "due_date": "1999-07-01"}
+    for path in ("capital-calls", "capital-calls/preview"):
+        refused = desk.post(f"/funds/{fund['id']}/{path}", {**body, "call_date": "1999-06-01"})
+        assert refused.status_code == 422 and problem_fields(refused) == {"call_date"}
+        assert "2018-03-15" in refused.json()["detail"]
+    assert db.scalar(select(func.count()).select_from(CapitalCall)) == 0
+    on_the_close = desk.draft(fund["id"], "1000", call_date="2018-03-15", due_date="2018-04-15")
+    assert on_the_close["status"] == "draft"
+
+
+def test_each_lp_sees_its_own_status_and_outstanding_not_the_calls(desk):
+    fund = desk.fund()
+    a, b = desk.lps(fund["id"], ["600000", "400000"])
+    call = desk.issued_call(fund["id"], "100000")
+    desk.ok(desk.pay(call["id"], a["investor_id"], "60000"), 201)
+    detail = desk.ok(desk.get(f"/capital-calls/{call['id']}"))
+    assert detail["status"] == "partially_paid"
+    assert [(s["status"], s["outstanding"]) for s in detail["allocations"]] == [
+        ("paid", "0.00"),
+        ("unpaid", "40000.00"),
+    ]
+    shares = {}
+    for lp in (a, b):
+        page = desk.ok(desk.get("/capital-calls", params={"investor_id": lp["investor_id"]}))
+        (listed,) = page["items"]
+        assert listed["status"] == "partially_paid"
+        shares[lp["investor_id"]] = listed["investor_share"]
+    assert shares[a["investor_id"]] == {
+        "investor_id": a["investor_id"],
+        "amount_due": "60000.00",
+        "paid_amount": "60000.00",
+        "outstanding": "0.00",
+        "status": "paid",
+        "is_overdue": False,
+    }
+    assert shares[b["investor_id"]]["status"] == "unpaid"
+    assert shares[b["investor_id"]]["outstanding"] == "40000.00"
+    assert shares[b["investor_id"]]["is_overdue"]  # due 2024-03-31
+    desk.ok(desk.pay(call["id"], b["investor_id"], "10000"), 201)
+    page = desk.ok(desk.get("/capital-calls", params={"investor_id": b["investor_id"]}))
+    assert page["items"][0]["investor_share"]["status"] == "partially_paid"
+    unfiltered = desk.ok(desk.get("/capital-calls", params={"fund_id": fund["id"]}))
+    assert unfiltered["items"][0]["investor_share"] is None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.funds.helpers import D
+from tests.funds.helpers import D, problem_fields
 from tests.funds.portal.test_portal_and_notices import pdf_text
 
 
@@ -165,3 +165,18 @@ def test_a_late_closer_pays_the_billed_fees_as_its_own_fee_and_the_calls_as_capi
         "USD 50,000.00 + USD 821.91",
     ):
         assert expected in text, expected
+
+
+def test_an_equalization_call_dated_before_its_close_or_the_initial_close_is_refused(desk, db):
+    fund = desk.fund()
+    desk.ok(desk.post(f"/funds/{fund['id']}/closes", {"close_date": "2024-01-15"}), 201)
+    desk.lps(fund["id"], ["1000"])
+    desk.issued_call(fund["id"], "100", call_date="2024-02-01", due_date="2024-03-01")
+    second = desk.ok(desk.post(f"/funds/{fund['id']}/closes", {"close_date": "2024-06-01"}), 201)
+    desk.commit(fund["id"], desk.investor("Late")["id"], "1000")
+    url = f"/funds/{fund['id']}/closes/{second['id']}/equalization"
+    for call_date in ("1999-06-01", "2024-05-31"):
+        refused = desk.post(url, {"call_date": call_date, "due_date": "2024-07-31"})
+        assert refused.status_code == 422 and problem_fields(refused) == {"call_date"}
+    assert "1999" not in {c["call_date"][:4] for c in desk.ok(desk.get("/capital-calls"))["items"]}
+    desk.ok(desk.post(url, {"call_date": "2024-06-01", "due_date": "2024-07-31"}), 201)

@@ -148,6 +148,7 @@ def test_payment_list_filters_and_csv(desk):
     )
     page = desk.ok(desk.get("/payments", params={"fund_id": fund["id"]}))
     assert [p["amount"] for p in page["items"]] == ["60.00", "100.00"]  # newest first
+    assert {(p["fund_id"], p["fund_name"]) for p in page["items"]} == {(fund["id"], fund["name"])}
     only_a = desk.ok(desk.get("/payments", params={"investor_id": a["investor_id"]}))
     assert [p["investor_name"] for p in only_a["items"]] == ["LP 1"]
     export = desk.get(
@@ -155,7 +156,8 @@ def test_payment_list_filters_and_csv(desk):
     )
     lines = export.text.strip().splitlines()
     assert lines[0].startswith(
-        "id,received_date,call_number,investor_id,investor_name,currency,amount"
+        "id,received_date,fund_name,call_number,investor_id,investor_name,currency,amount"
     )
+    assert f",{fund['name']},1," in lines[1]
     assert ",LP 1,USD,100.00,wire,'=HYPERLINK(1)," in lines[1]
     assert ",LP 2,USD,60.00,wire,," in lines[2]

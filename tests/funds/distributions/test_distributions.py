@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from fundhouse.funds.models import Distribution, DistributionAllocation
+from fundhouse.platform.audit import AuditRecord
 from fundhouse.platform.jobs_models import OutboxEvent
 from tests.factories import login
 from tests.funds.accounting_helpers import (
@@ -386,3 +387,54 @@ def test_a_paid_distribution_or_one_whose_tax_was_remitted_stays(desk, db):
     desk.ok(desk.post(f"/distributions/{paid['id']}/pay", {"paid_date": "2024-02-02"}))
     assert desk.post(f"/distributions/{paid['id']}/cancel").status_code == 409
     assert desk.trial_balance(db, fund).is_balanced
+
+
+def test_a_distribution_beyond_the_funds_cash_is_refused_unless_confirmed_with_a_reason(desk, db):
+    # On EXIT the fund holds 1,500,000 of cash: 1,000,000 paid in and invested, sold for
+    # 1,500,000. A trillion is a typing mistake until someone says otherwise, with a reason.
+    fund, *_ = european_fund(desk)
+    url = f"/funds/{fund['id']}/distributions"
+    huge = distribution_body("1000000000000", EXIT)
+    preview = desk.ok(desk.post(f"{url}/preview", huge))
+    assert preview["available_cash"] == "1500000.00"
+    refused = desk.post(url, huge)
+    assert refused.status_code == 422 and problem_fields(refused) == {"gross_amount"}
+    assert "1500000.00 USD available" in refused.json()["detail"]
+    no_reason = desk.post(url, {**huge, "exceeds_cash_confirmed": True})
+    assert no_reason.status_code == 422 and problem_fields(no_reason) == {"exceeds_cash_reason"}
+    assert db.scalar(select(func.count()).select_from(Distribution)) == 0
+    # Within the cash, no confirmation is needed; beyond it, the override goes to the audit trail.
+    assert desk.post(url, distribution_body("1500000", EXIT)).status_code == 201
+    reason = "Proceeds of the second tranche arrive on the payment date"
+    body = {
+        **distribution_body("1600000", EXIT),
+        "exceeds_cash_confirmed": True,
+        "exceeds_cash_reason": reason,
+    }
+    confirmed = desk.ok(desk.post(url, body), 201)
+    record = db.scalar(
+        select(AuditRecord).where(
+            AuditRecord.action == "distribution.cash_exceeded",
+            AuditRecord.entity_id == confirmed["id"],
+        )
+    )
+    assert record is not None and record.actor_user_id == desk.maker.id
+    assert record.after is not None
+    assert (record.after["reason"], record.after["available_cash"]) == (reason, "1500000.00")
+
+
+def test_a_distributions_rows_list_in_commitment_order_tier_by_tier(desk):
+    # Eight LPs committed in order; the stored rows come back in that order in each tier (as
+    # the preview listed them), not in the random order of their ids (1 chance in 40,320).
+    fund = desk.fund(initial_close_date=START.isoformat())
+    lps = desk.lps(fund["id"], ["100000"] * 8)
+    paid_call(desk, fund["id"], "800000", START)
+    body = distribution_body("400000", EXIT)
+    preview = desk.ok(desk.post(f"/funds/{fund['id']}/distributions/preview", body))
+    drafted = desk.ok(desk.post(f"/funds/{fund['id']}/distributions", body), 201)
+    shown = desk.ok(desk.get(f"/distributions/{drafted['id']}"))
+    key = lambda r: (r["tier"], r["investor_id"], r["is_gp"], r["amount"])  # noqa: E731
+    assert [key(r) for r in shown["allocations"]] == [key(r) for r in preview["allocations"]]
+    in_order = [lp["investor_id"] for lp in lps]
+    assert [r["investor_id"] for r in shown["allocations"]] == in_order
+    assert [p["investor_id"] for p in shown["partners"]] == in_order

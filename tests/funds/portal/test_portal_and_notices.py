@@ -179,3 +179,48 @@ def test_an_lp_without_a_link_sees_nothing_and_staff_cannot_use_the_portal(
         == 404
     )
     assert desk.get("/portal/capital-calls").status_code == 403
+
+
+def test_each_lp_sees_its_own_status_and_paid_in_agrees_with_contributed(desk, make_member, client):
+    # Calder (75%) pays its 75,000 in full, Brook (25%) pays nothing: the call is partially
+    # paid, yet Calder's share is paid with nothing outstanding and Brook's is unpaid in full.
+    fund, a, b = make_fund_with_two_lps(desk)
+    call = desk.issued_call(fund["id"], "100000")
+    desk.ok(desk.pay(call["id"], a["investor_id"], "75000"), 201)
+    headers = {}
+    for share in (a, b):
+        user = make_member(desk, "limited_partner")
+        link = {"user_id": str(user.id)}
+        desk.ok(desk.post(f"/investors/{share['investor_id']}/users", link), 201)
+        headers[share["investor_id"]] = login(client, user)
+
+    def my_call(share):
+        (mine,) = desk.ok(desk.get("/portal/capital-calls", headers=headers[share["investor_id"]]))
+        return mine
+
+    paid, unpaid = my_call(a), my_call(b)
+    assert paid["status"] == unpaid["status"] == "partially_paid"  # the call, all LPs together
+    assert (paid["allocation_status"], paid["outstanding"], paid["is_overdue"]) == (
+        "paid",
+        "0.00",
+        False,
+    )
+    assert (unpaid["allocation_status"], unpaid["outstanding"], unpaid["is_overdue"]) == (
+        "unpaid",
+        "25000.00",
+        True,
+    )
+    exported = desk.get(
+        "/portal/capital-calls", headers=headers[b["investor_id"]], params={"format": "csv"}
+    )
+    assert "allocation_status" in exported.text.splitlines()[0] and ",unpaid," in exported.text
+    # Paid in is what the LP paid, the "contributed" of its commitments: Brook's unpaid
+    # 25,000 is called (in its capital account) but not paid in.
+    for share, called, contributed in ((a, "75000.00", "75000.00"), (b, "25000.00", "0.00")):
+        lp = headers[share["investor_id"]]
+        (commitment,) = desk.ok(desk.get("/portal/commitments", headers=lp))
+        (performance,) = desk.ok(desk.get("/portal/performance", headers=lp))
+        assert commitment["called"] == called
+        assert performance["paid_in"] == commitment["contributed"] == contributed
+    payments = desk.ok(desk.get("/portal/payments", headers=headers[a["investor_id"]]))["items"]
+    assert [(p["fund_id"], p["fund_name"]) for p in payments] == [(fund["id"], fund["name"])]

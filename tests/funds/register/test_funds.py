@@ -101,6 +101,11 @@ def test_bad_fund_input_saves_nothing(desk, db):
     books = db.scalar(select(func.count()).select_from(Book))
     response = desk.post("/funds", {"name": "Cents", "currency": "USD", "target_size": "10.001"})
     assert response.status_code == 422 and problem_fields(response) == {"target_size"}
+    for code in ("KBL", "XXX", "usd"):  # not ISO 4217 currencies: a fuzzer made a fund in KBL
+        made_up = desk.post("/funds", {"name": f"Fund in {code}", "currency": code})
+        assert made_up.status_code == 422 and problem_fields(made_up) == {"currency"}
+    listed = desk.get("/funds", params={"currency": "KBL"})
+    assert listed.status_code == 422 and problem_fields(listed) == {"currency"}
     dates = desk.post(
         "/funds",
         {
@@ -116,7 +121,7 @@ def test_bad_fund_input_saves_nothing(desk, db):
 
 
 def test_the_first_close_is_initial_and_sets_the_initial_close_date(desk):
-    fund = desk.fund()
+    fund = desk.fund(initial_close_date=None)
     first = desk.ok(desk.post(f"/funds/{fund['id']}/closes", {"close_date": "2024-01-15"}), 201)
     second = desk.ok(desk.post(f"/funds/{fund['id']}/closes", {"close_date": "2024-06-30"}), 201)
     assert (first["number"], first["is_initial"]) == (1, True)

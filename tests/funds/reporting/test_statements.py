@@ -382,3 +382,28 @@ def test_a_partner_admitted_after_the_quarter_gets_no_statement_for_it(desk, his
         desk.post(f"/funds/{history.fund_id}/statements", {**body, "period_end": "2024-09-30"}), 201
     )
     assert later["investor_name"] == "Late Closer"
+
+
+def test_statements_list_by_period_end_then_investor_name_page_after_page(desk, db, history):
+    desk.ok(
+        desk.post(f"/funds/{history.fund_id}/statements/batch", {"period_end": "2024-06-30"}), 202
+    )
+    url = f"/funds/{history.fund_id}/statements"
+    desk.ok(make(desk, history, 3, period_end="2024-03-31"), 201)
+    names = [f"LP {n}" for n in (1, 1, 2, 2, 3, 3)]
+    listed = desk.ok(desk.get(url))["items"]
+    assert [(s["period_end"], s["investor_name"]) for s in listed] == [
+        *(("2024-06-30", name) for name in names),
+        ("2024-03-31", "LP 3"),
+    ]
+    paged, cursor = [], None
+    while True:
+        page = desk.ok(desk.get(url, params={"limit": 3, **({"cursor": cursor} if cursor else {})}))
+        paged += page["items"]
+        if not (cursor := page["next_cursor"]):
+            break
+    assert [s["id"] for s in paged] == [s["id"] for s in listed]
+    oldest_first = desk.ok(desk.get(url, params={"sort": "period_end"}))["items"]
+    assert [s["investor_name"] for s in oldest_first] == ["LP 3", *names]
+    exported = desk.get(url, params={"format": "csv"}).text.strip().splitlines()[1:]
+    assert [line.split(",")[0] for line in exported] == [s["id"] for s in listed]

@@ -79,7 +79,13 @@ from fundhouse.funds.models import (
     Investor,
 )
 from fundhouse.funds.portal.schemas import PortalPerformanceOut
-from fundhouse.funds.register.service import get_fund_row, portal_investor_ids, rows_or_page, today
+from fundhouse.funds.register.service import (
+    contributed_by_investor,
+    get_fund_row,
+    portal_investor_ids,
+    rows_or_page,
+    today,
+)
 from fundhouse.ledger.chart import FundAccount
 from fundhouse.ledger.models import Account, Book, JournalEntry, Posting
 from fundhouse.platform import audit
@@ -865,12 +871,15 @@ def my_capital_accounts(
 
 
 def my_performance(db: Session, actor: Actor, as_of: date | None) -> list[PortalPerformanceOut]:
-    """The LP's own net performance in each fund."""
+    """The LP's own net performance in each fund. Its paid-in capital (and PIC, DPI, TVPI on
+    it) is what it actually paid, the ``contributed`` of its commitments: a call it has not
+    paid yet is not paid in."""
     as_of = as_of or today()
     out: list[PortalPerformanceOut] = []
     for fund, investors in _my_funds(db, actor):
         ids = [i for i, _ in investors]
         flows = partner_flows(db, fund, as_of, ids)
+        flows.paid_in = contributed_by_investor(db, fund, ids, as_of)
         for row in _investor_rows(fund, investors, _committed(db, fund, ids), flows, as_of):
             out.append(
                 PortalPerformanceOut(

@@ -38,6 +38,7 @@ from fundhouse.funds.calls.schemas import CallDetailOut, EqualizationCreate
 from fundhouse.funds.calls.service import (
     call_detail_out,
     call_snapshot,
+    check_call_date,
     earlier_commitments,
     get_call_row,
     next_call_number,
@@ -61,7 +62,7 @@ from fundhouse.funds.models import (
 from fundhouse.funds.register.service import commitment_positions, get_fund_row, quantum_of
 from fundhouse.platform import audit
 from fundhouse.platform.access import Actor, require
-from fundhouse.platform.errors import Conflict, NotFound
+from fundhouse.platform.errors import Conflict, Invalid, NotFound
 
 
 def equalize_close(
@@ -75,6 +76,13 @@ def equalize_close(
         raise NotFound("No such close of this fund.")
     if close.is_initial or fund.initial_close_date is None:
         raise Conflict("The initial close has nobody to equalize.")
+    check_call_date(fund, data.call_date)
+    if data.call_date < close.close_date:
+        raise Invalid(
+            f"An equalization call cannot be dated before the close it equalizes "
+            f"({close.close_date}).",
+            field="call_date",
+        )
     existing = db.scalar(
         select(CapitalCall.number).where(
             CapitalCall.close_id == close.id, CapitalCall.status != CallStatus.CANCELLED

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 
 from pydantic import (
     BaseModel,
@@ -24,6 +25,16 @@ from fundhouse.funds.models import (
     ReconciliationStatus,
 )
 from fundhouse.platform.schemas import Money
+
+
+class AllocationStatus(StrEnum):
+    """Where one LP's share of a call stands, whatever the call's overall status: a call is
+    ``partially_paid`` while some LPs owe, yet an LP who paid its share in full is ``paid``.
+    (An overpayment is refused, so a share is never overpaid.)"""
+
+    UNPAID = "unpaid"
+    PARTIALLY_PAID = "partially_paid"
+    PAID = "paid"
 
 
 class CallFilters(BaseModel):
@@ -117,7 +128,21 @@ class AllocationOut(BaseModel):
     amount_due: Money
     paid_amount: Money
     outstanding: Money
+    status: AllocationStatus
+    """This LP's own status on the call (the call's ``status`` is all LPs together)."""
     payment_reference: str
+
+
+class InvestorShareOut(BaseModel):
+    """One investor's share of a call (all its commitments in the call together)."""
+
+    investor_id: uuid.UUID
+    amount_due: Money
+    paid_amount: Money
+    outstanding: Money
+    status: AllocationStatus
+    is_overdue: bool
+    """The call is past due and this investor still owes on it."""
 
 
 class CallOut(BaseModel):
@@ -145,6 +170,8 @@ class CallOut(BaseModel):
     paid_at: datetime | None
     ledger_entry_id: uuid.UUID | None
     created_at: datetime
+    investor_share: InvestorShareOut | None = None
+    """In a list filtered by ``investor_id``: that investor's own share of the call."""
 
 
 class EqualizationItemOut(BaseModel):
@@ -186,6 +213,7 @@ class PaymentCreate(Input):
 class PaymentOut(BaseModel):
     id: uuid.UUID
     fund_id: uuid.UUID
+    fund_name: str
     call_id: uuid.UUID
     call_number: int
     call_allocation_id: uuid.UUID

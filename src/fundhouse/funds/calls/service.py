@@ -44,6 +44,7 @@ from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 from fundhouse.finance.allocation import allocate, allocate_capped
 from fundhouse.funds.calls.schemas import (
     AllocationOut,
+    AllocationStatus,
     CallCreate,
     CallDetailOut,
     CallFilters,
@@ -51,6 +52,7 @@ from fundhouse.funds.calls.schemas import (
     CallPreviewLine,
     CallPreviewOut,
     EqualizationItemOut,
+    InvestorShareOut,
     PaymentCreate,
     PaymentFilters,
     PaymentOut,
@@ -108,6 +110,13 @@ def is_overdue(call: CapitalCall, on: date) -> bool:
     return call.status in OPEN_STATUSES and call.due_date < on
 
 
+def allocation_status(amount_due: Decimal, paid: Decimal) -> AllocationStatus:
+    """One LP's own status on a call, from what its share asks and what it paid."""
+    if paid >= amount_due:
+        return AllocationStatus.PAID
+    return AllocationStatus.PARTIALLY_PAID if paid > 0 else AllocationStatus.UNPAID
+
+
 # --- reading -----------------------------------------------------------------------------
 
 
@@ -145,6 +154,7 @@ def allocation_out(call: CapitalCall, allocation: CallAllocation) -> AllocationO
         amount_due=allocation.amount_due,
         paid_amount=allocation.paid_amount,
         outstanding=allocation.outstanding,
+        status=allocation_status(allocation.amount_due, allocation.paid_amount),
         payment_reference=payment_reference(call.number, allocation.investor_id),
     )
 
@@ -241,7 +251,8 @@ def list_calls(
 ) -> Page[CallOut]:
     """The organization's calls (or one fund's), filtered by status, purpose, overdue and due
     dates; sorted by ``call_date`` (default, newest first), ``due_date``, ``number`` or
-    ``created_at``. Two queries for any page size."""
+    ``created_at``. Filtered by ``investor_id``, each call also carries that investor's own
+    share (``investor_share``). Two queries for any page size."""
     require(actor, "capital_call:read")
     f = filters
     column, descending = parse_sort(
@@ -289,20 +300,48 @@ def list_calls(
     )
     due: dict[uuid.UUID, Decimal] = defaultdict(lambda: _ZERO)
     paid: dict[uuid.UUID, Decimal] = defaultdict(lambda: _ZERO)
+    own_due: dict[uuid.UUID, Decimal] = defaultdict(lambda: _ZERO)
+    own_paid: dict[uuid.UUID, Decimal] = defaultdict(lambda: _ZERO)
     if rows:
         sums = db.execute(
             select(
                 CallAllocation.call_id,
+                CallAllocation.investor_id,
                 CallAllocation.amount,
                 CallAllocation.equalization_interest,
                 CallAllocation.paid_amount,
             ).where(CallAllocation.call_id.in_([c.id for c in rows]))
         )
-        for call_id, amount, interest, paid_amount in sums:
+        for call_id, investor_id, amount, interest, paid_amount in sums:
             due[call_id] += amount + interest
             paid[call_id] += paid_amount
-    items = [CallOut(**_call_fields(c, due[c.id], paid[c.id])) for c in rows]
+            if investor_id == f.investor_id:
+                own_due[call_id] += amount + interest
+                own_paid[call_id] += paid_amount
+    on = today()
+    items = [
+        CallOut(
+            **_call_fields(c, due[c.id], paid[c.id]),
+            investor_share=None
+            if f.investor_id is None
+            else _investor_share(c, f.investor_id, own_due[c.id], own_paid[c.id], on),
+        )
+        for c in rows
+    ]
     return Page[CallOut](items=items, next_cursor=next_cursor)
+
+
+def _investor_share(
+    call: CapitalCall, investor_id: uuid.UUID, due: Decimal, paid: Decimal, on: date
+) -> InvestorShareOut:
+    return InvestorShareOut(
+        investor_id=investor_id,
+        amount_due=due,
+        paid_amount=paid,
+        outstanding=due - paid,
+        status=allocation_status(due, paid),
+        is_overdue=is_overdue(call, on) and due > paid,
+    )
 
 
 def export_calls_csv(db: Session, actor: Actor, filters: CallFilters) -> str:
@@ -383,11 +422,22 @@ def _check_purpose(data: CallCreate) -> None:
         )
 
 
+def check_call_date(fund: Fund, call_date: date) -> None:
+    """A call cannot be dated before the fund's initial close: nobody had committed yet."""
+    if fund.initial_close_date is not None and call_date < fund.initial_close_date:
+        raise Invalid(
+            f"A capital call cannot be dated before the fund's initial close "
+            f"({fund.initial_close_date}).",
+            field="call_date",
+        )
+
+
 def preview_call(db: Session, actor: Actor, fund_id: uuid.UUID, data: CallCreate) -> CallPreviewOut:
     """What each LP would be called for; saves nothing."""
     require(actor, "capital_call:write")
     _check_purpose(data)
     fund = get_fund_row(db, actor, fund_id)
+    check_call_date(fund, data.call_date)
     amount = money(data.amount, fund.currency, "amount")
     plan, total_unfunded = plan_call(db, fund, amount, data.basis)
     return CallPreviewOut(
@@ -417,10 +467,12 @@ def call_snapshot(call: CapitalCall) -> dict[str, Any]:
 
 
 def create_call(db: Session, actor: Actor, fund_id: uuid.UUID, data: CallCreate) -> CallDetailOut:
-    """Draft a call with its allocation (LPs with a zero share get no allocation)."""
+    """Draft a call with its allocation (LPs with a zero share get no allocation); refused
+    when dated before the fund's initial close."""
     require(actor, "capital_call:write")
     _check_purpose(data)
     fund = get_fund_row(db, actor, fund_id, for_update=True)
+    check_call_date(fund, data.call_date)
     amount = money(data.amount, fund.currency, "amount")
     plan, _ = plan_call(db, fund, amount, data.basis)
     zero = quantum_of(fund.currency) * 0
@@ -677,6 +729,7 @@ def payment_out(payment: Payment) -> PaymentOut:
     return PaymentOut(
         id=payment.id,
         fund_id=payment.fund_id,
+        fund_name=payment.call.fund.name,
         call_id=payment.call_id,
         call_number=payment.call.number,
         call_allocation_id=payment.call_allocation_id,
@@ -913,6 +966,7 @@ def record_payment(
 PAYMENT_CSV_COLUMNS = (
     "id",
     "received_date",
+    "fund_name",
     "call_number",
     "investor_id",
     "investor_name",

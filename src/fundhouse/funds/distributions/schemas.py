@@ -13,6 +13,7 @@ from fundhouse.funds.common import (
     LongText,
     NonNegativeMoney,
     PositiveMoney,
+    ShortText,
 )
 from fundhouse.funds.models import (
     DistributionSource,
@@ -29,6 +30,10 @@ class DistributionCreate(Input):
     ``company_id`` names the realized deal; an American (deal-by-deal) fund needs it.
     ``recallable_amount`` (with ``recallable``) is the part the LPs may be called for again:
     it adds back to their unfunded commitments, pro rata to what each receives.
+
+    A distribution larger than the fund's cash on its date is refused unless
+    ``exceeds_cash_confirmed`` is true with an ``exceeds_cash_reason`` (the override and its
+    reason are written to the audit trail).
     """
 
     source: DistributionSource
@@ -38,6 +43,19 @@ class DistributionCreate(Input):
     recallable: bool = False
     recallable_amount: NonNegativeMoney = Field(default=Decimal(0), validate_default=True)
     description: LongText | None = None
+    exceeds_cash_confirmed: bool = Field(
+        default=False,
+        description="Distribute more than the fund's cash on the distribution date (needs a "
+        "reason; audited).",
+    )
+    exceeds_cash_reason: ShortText | None = Field(default=None, validate_default=True)
+
+    @field_validator("exceeds_cash_reason")
+    @classmethod
+    def _reason_for_override(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if info.data.get("exceeds_cash_confirmed") and not value:
+            raise ValueError("distributing beyond the fund's cash needs a reason")
+        return value or None
 
     @field_validator("recallable_amount")
     @classmethod
@@ -106,6 +124,8 @@ class DistributionPreviewOut(WaterfallOut):
     distribution_date: date
     company_id: uuid.UUID | None
     recallable_amount: Money
+    available_cash: Money
+    """The fund's cash on the distribution date; a larger gross amount needs the override."""
 
 
 class DistributionOut(BaseModel):

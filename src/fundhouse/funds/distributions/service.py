@@ -619,6 +619,30 @@ def _plan_request(
     return water, plan, gross, recallable
 
 
+def available_cash(db: Session, actor: Actor, fund: Fund, on: date) -> Decimal:
+    """The fund's cash (account 1000 in its book, in its currency) at the end of ``on``."""
+    cash = ledger.account_balance(db, actor, fund.book_id, FundAccount.CASH, on)
+    return money_of(fund, cash)
+
+
+def _check_cash(
+    db: Session, actor: Actor, fund: Fund, data: DistributionCreate, gross: Decimal
+) -> Decimal | None:
+    """Refuse a distribution beyond the fund's cash on its date, unless confirmed with a
+    reason; returns the cash it exceeds when it was confirmed (to audit), else None."""
+    cash = available_cash(db, actor, fund, data.distribution_date)
+    if gross <= cash:
+        return None
+    if not data.exceeds_cash_confirmed:
+        raise Invalid(
+            f"The distribution ({gross} {fund.currency}) exceeds the fund's cash on "
+            f"{data.distribution_date} ({cash} {fund.currency} available); to distribute it "
+            "anyway, send exceeds_cash_confirmed with an exceeds_cash_reason.",
+            field="gross_amount",
+        )
+    return cash
+
+
 def preview_distribution(
     db: Session, actor: Actor, fund_id: uuid.UUID, data: DistributionCreate
 ) -> DistributionPreviewOut:
@@ -635,6 +659,7 @@ def preview_distribution(
         distribution_date=data.distribution_date,
         company_id=data.company_id,
         recallable_amount=recallable,
+        available_cash=available_cash(db, actor, fund, data.distribution_date),
         tiers=_tiers_out(fund, _tier_detail(plan.result)),
         partners=_partners_out(fund, water.names, plan.rows),
         allocations=_allocations_out(fund, water.names, plan.rows),
@@ -649,7 +674,12 @@ def get_distribution_row(
 ) -> Distribution:
     stmt = (
         select(Distribution)
-        .options(selectinload(Distribution.allocations).joinedload(DistributionAllocation.investor))
+        .options(
+            selectinload(Distribution.allocations).options(
+                joinedload(DistributionAllocation.investor),
+                joinedload(DistributionAllocation.commitment),
+            )
+        )
         .where(Distribution.id == distribution_id, Distribution.org_id == actor.org_id)
     )
     if for_update:
@@ -661,7 +691,19 @@ def get_distribution_row(
 
 
 def _stored_rows(distribution: Distribution) -> list[Row]:
-    rows = [
+    """The allocation rows in the waterfall's order, as a preview lists them: tier by tier,
+    each tier's partners in the order of their commitments (``sequence``), the GP's carry
+    last. Needs the allocations' commitments loaded."""
+    order = {t: i for i, t in enumerate(WaterfallTier)}
+    allocations = sorted(
+        distribution.allocations,
+        key=lambda a: (
+            order[a.tier],
+            a.is_gp,
+            a.commitment.sequence if a.commitment is not None else 2**31,
+        ),
+    )
+    return [
         Row(
             a.commitment_id,
             a.investor_id,
@@ -671,10 +713,8 @@ def _stored_rows(distribution: Distribution) -> list[Row]:
             a.withholding_amount,
             a.recallable_amount,
         )
-        for a in distribution.allocations
+        for a in allocations
     ]
-    order = {t: i for i, t in enumerate(WaterfallTier)}
-    return sorted(rows, key=lambda r: (order[r.tier], r.is_gp, str(r.commitment_id)))
 
 
 def _fields(fund: Fund, d: Distribution) -> dict[str, Any]:
@@ -824,10 +864,12 @@ def _payload(fund: Fund, d: Distribution) -> dict[str, Any]:
 def create_distribution(
     db: Session, actor: Actor, fund_id: uuid.UUID, data: DistributionCreate
 ) -> DistributionDetailOut:
-    """Draft a distribution with its waterfall allocation."""
+    """Draft a distribution with its waterfall allocation; refused beyond the fund's cash on
+    its date unless the override is confirmed with a reason (audited)."""
     require(actor, "distribution:write")
     fund = get_fund_row(db, actor, fund_id, for_update=True)
     _water, plan, gross, recallable = _plan_request(db, fund, data)
+    overridden_cash = _check_cash(db, actor, fund, data, gross)
     number = (
         db.scalar(select(func.max(Distribution.number)).where(Distribution.fund_id == fund.id)) or 0
     ) + 1
@@ -871,6 +913,19 @@ def create_distribution(
     audit.record(
         db, actor, "distribution.created", distribution, after=_snapshot(distribution, plan.rows)
     )
+    if overridden_cash is not None:
+        audit.record(
+            db,
+            actor,
+            "distribution.cash_exceeded",
+            distribution,
+            after={
+                "gross_amount": gross,
+                "available_cash": overridden_cash,
+                "distribution_date": data.distribution_date,
+                "reason": data.exceeds_cash_reason,
+            },
+        )
     events.emit(db, "distribution.created", _payload(fund, distribution), org_id=actor.org_id)
     return distribution_out(fund, distribution)
 

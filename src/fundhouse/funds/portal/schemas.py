@@ -10,6 +10,7 @@ from pydantic import (
 )
 
 from fundhouse.funds.accounts.schemas import InvestorPerformanceOut
+from fundhouse.funds.calls.schemas import AllocationStatus
 from fundhouse.funds.models import (
     CallPurpose,
     CallStatus,
@@ -28,7 +29,8 @@ class PortalInvestorOut(BaseModel):
 
 
 class PortalCallOut(BaseModel):
-    """One of the LP's own shares of a call."""
+    """One of the LP's own shares of a call: ``allocation_status``, ``outstanding`` and
+    ``is_overdue`` are the LP's own; ``status`` is the call's, all LPs together."""
 
     call_id: uuid.UUID
     fund_id: uuid.UUID
@@ -48,6 +50,7 @@ class PortalCallOut(BaseModel):
     amount_due: Money
     paid_amount: Money
     outstanding: Money
+    allocation_status: AllocationStatus
     payment_reference: str
     notice_url: str
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, joinedload
 from fundhouse.funds.calls.schemas import PaymentFilters, PaymentOut
 from fundhouse.funds.calls.service import (
     PAYMENT_CSV_COLUMNS,
+    allocation_status,
     get_call_row,
     is_overdue,
     list_payments,
@@ -73,7 +74,8 @@ def notice_url(call_id: uuid.UUID, investor_id: uuid.UUID) -> str:
 
 
 def my_calls(db: Session, actor: Actor) -> list[PortalCallOut]:
-    """The LP's shares of issued calls, newest first."""
+    """The LP's shares of issued calls, newest first, each with the LP's own status (paid in
+    full while others still owe is ``paid``) and its own overdue flag."""
     mine = _my_investors(db, actor)
     rows = db.scalars(
         select(CallAllocation)
@@ -101,7 +103,7 @@ def my_calls(db: Session, actor: Actor) -> list[PortalCallOut]:
             call_date=a.call.call_date,
             due_date=a.call.due_date,
             status=a.call.status,
-            is_overdue=is_overdue(a.call, on),
+            is_overdue=is_overdue(a.call, on) and a.outstanding > 0,
             investor_id=a.investor_id,
             investor_name=a.investor.name,
             commitment_id=a.commitment_id,
@@ -110,6 +112,7 @@ def my_calls(db: Session, actor: Actor) -> list[PortalCallOut]:
             amount_due=a.amount_due,
             paid_amount=a.paid_amount,
             outstanding=a.outstanding,
+            allocation_status=allocation_status(a.amount_due, a.paid_amount),
             payment_reference=payment_reference(a.call.number, a.investor_id),
             notice_url=notice_url(a.call_id, a.investor_id),
         )
@@ -143,6 +146,7 @@ CALL_CSV_COLUMNS = (
     "amount_due",
     "paid_amount",
     "outstanding",
+    "allocation_status",
     "payment_reference",
     "call_id",
     "investor_id",

@@ -40,6 +40,7 @@ from fundhouse.funds.models import (
     Fund,
     Investor,
     InvestorUser,
+    Payment,
 )
 from fundhouse.funds.register.schemas import (
     CloseOut,
@@ -671,6 +672,22 @@ def portal_investor_ids(db: Session, actor: Actor) -> list[uuid.UUID]:
     )
 
 
+def partner_names(
+    db: Session, actor: Actor, fund_id: uuid.UUID, party_ids: set[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    """The names of a fund book's parties (its partners are investors of the organization):
+    how the ledger names the partner on a journal line. One query."""
+    rows = db.execute(
+        select(Investor.id, Investor.name).where(
+            Investor.org_id == actor.org_id, Investor.id.in_(party_ids)
+        )
+    )
+    return {investor_id: name for investor_id, name in rows}
+
+
+ledger.register_party_namer(FUND_OWNER, partner_names)
+
+
 # --- closes ------------------------------------------------------------------------------
 
 
@@ -818,6 +835,64 @@ def commitment_positions(
             c.id, c.amount, called[c.id] + zero, contributed[c.id] + zero, recallable[c.id] + zero
         )
     return positions
+
+
+def contributed_by_investor(
+    db: Session, fund: Fund, investor_ids: Sequence[uuid.UUID], as_of: date
+) -> dict[uuid.UUID, Decimal]:
+    """The capital each investor had paid into ``fund`` by the end of ``as_of``, counted as
+    :func:`commitment_positions` counts ``contributed`` (payments up to the capital of each
+    call share, never its equalization interest; transfers move called capital), from the
+    payments received and the transfers made by then. Three queries.
+
+    This is paid-in capital: a call issued but not yet paid is not in it.
+    """
+    zero = quantum_of(fund.currency) * 0
+    out: dict[uuid.UUID, Decimal] = {i: zero for i in investor_ids}
+    if not investor_ids:
+        return out
+    shares = {
+        allocation_id: (investor_id, amount)
+        for allocation_id, investor_id, amount in db.execute(
+            select(CallAllocation.id, CallAllocation.investor_id, CallAllocation.amount)
+            .join(CapitalCall, CapitalCall.id == CallAllocation.call_id)
+            .where(
+                CapitalCall.fund_id == fund.id,
+                CapitalCall.status.in_(CALLED_STATUSES),
+                CallAllocation.investor_id.in_(investor_ids),
+            )
+        )
+    }
+    paid: dict[uuid.UUID, Decimal] = defaultdict(lambda: _ZERO)
+    for allocation_id, amount in db.execute(
+        select(Payment.call_allocation_id, Payment.amount).where(
+            Payment.fund_id == fund.id,
+            Payment.investor_id.in_(investor_ids),
+            Payment.received_date <= as_of,
+        )
+    ):
+        paid[allocation_id] += amount
+    for allocation_id, (investor_id, amount) in shares.items():
+        out[investor_id] += min(paid[allocation_id], amount)
+    for source, target, moved in db.execute(
+        select(
+            CommitmentTransfer.from_investor_id,
+            CommitmentTransfer.to_investor_id,
+            CommitmentTransfer.called_amount,
+        ).where(
+            CommitmentTransfer.fund_id == fund.id,
+            CommitmentTransfer.transfer_date <= as_of,
+            or_(
+                CommitmentTransfer.from_investor_id.in_(investor_ids),
+                CommitmentTransfer.to_investor_id.in_(investor_ids),
+            ),
+        )
+    ):
+        if source in out:
+            out[source] -= moved
+        if target in out:
+            out[target] += moved
+    return out
 
 
 # --- commitments -------------------------------------------------------------------------

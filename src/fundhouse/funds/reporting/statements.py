@@ -47,8 +47,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, defer
 
 from fundhouse.funds.accounts import capital_accounts, performance
 from fundhouse.funds.models import (
@@ -68,7 +68,6 @@ from fundhouse.funds.register.service import (
     get_fund_row,
     portal_investor_ids,
     quantum_of,
-    rows_or_page,
 )
 from fundhouse.funds.reporting import storage
 from fundhouse.funds.reporting.notices import notice_styles
@@ -80,7 +79,14 @@ from fundhouse.platform.errors import Conflict, Invalid, NotFound
 from fundhouse.platform.export import csv_of
 from fundhouse.platform.http import PDF_TYPE, XLSX_TYPE
 from fundhouse.platform.jobs_models import Job, JobStatus
-from fundhouse.platform.pagination import DEFAULT_LIMIT, Page, paginate, parse_sort
+from fundhouse.platform.pagination import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    Page,
+    decode_cursor,
+    encode_cursor,
+    parse_sort,
+)
 
 _ZERO = Decimal(0)
 
@@ -1145,6 +1151,54 @@ STATEMENT_CSV_COLUMNS = (
 )
 
 
+def _statement_rows(
+    db: Session,
+    stmt: Select[Any],
+    *,
+    sort_column: InstrumentedAttribute[Any],
+    descending: bool,
+    limit: int,
+    cursor: str | None,
+    everything: bool = False,
+) -> tuple[list[Statement], str | None]:
+    """Statements by ``sort_column`` (``descending`` for the newest first), then by investor
+    name (the fund's own documents, without one, first) and id, so the statements of one period
+    always list in the same order: a page at a time, its cursor holding all three, or every
+    row (the CSV export)."""
+    name = func.coalesce(Investor.name, "")
+    stmt = stmt.outerjoin(Investor, Investor.id == Statement.investor_id).add_columns(name)
+    rows: list[Any]
+    if cursor:
+        values = decode_cursor(cursor)
+        if len(values) != 3:
+            raise Invalid("The cursor is not valid; start again without it.", field="cursor")
+        last_sort, last_name, last_id = values
+        beyond = sort_column < last_sort if descending else sort_column > last_sort
+        stmt = stmt.where(
+            or_(
+                beyond,
+                and_(
+                    sort_column == last_sort,
+                    or_(name > last_name, and_(name == last_name, Statement.id > last_id)),
+                ),
+            )
+        )
+    first = sort_column.desc() if descending else sort_column.asc()
+    stmt = stmt.order_by(first, name, Statement.id)
+    if everything:
+        rows = list(db.execute(stmt))
+        return [statement for statement, _ in rows], None
+    if limit < 1 or limit > MAX_LIMIT:
+        raise Invalid(f"limit must be between 1 and {MAX_LIMIT}.", field="limit")
+    rows = list(db.execute(stmt.limit(limit + 1)))
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last, last_name = rows[-1]
+        next_cursor = encode_cursor([getattr(last, sort_column.key), last_name, last.id])
+    return [statement for statement, _ in rows], next_cursor
+
+
 def list_statements(
     db: Session,
     actor: Actor,
@@ -1156,7 +1210,8 @@ def list_statements(
     everything: bool = False,
 ) -> Page[StatementOut]:
     """The fund's statements, filtered by investor, quarter, kind and format; newest quarter
-    first. Two queries for any page size, the files themselves left unread."""
+    first, then by investor name. Two queries for any page size, the files themselves left
+    unread."""
     require(actor, "report:read")
     fund = get_fund_row(db, actor, fund_id)
     column, descending = parse_sort(
@@ -1185,11 +1240,10 @@ def list_statements(
         )
     if filters.job_id is not None:
         stmt = stmt.where(Statement.job_id == filters.job_id)
-    rows, next_cursor = rows_or_page(
+    rows, next_cursor = _statement_rows(
         db,
         stmt,
         sort_column=column,
-        id_column=Statement.id,
         descending=descending,
         limit=limit,
         cursor=cursor,
@@ -1231,15 +1285,14 @@ def _portal_statements(actor: Actor, mine: Sequence[uuid.UUID]) -> Any:
 def my_statements(
     db: Session, actor: Actor, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None
 ) -> Page[StatementOut]:
-    """The LP user's own investors' released statements, newest quarter first (drafts are
-    the fund's business until released)."""
+    """The LP user's own investors' released statements, newest quarter first, then by
+    investor name (drafts are the fund's business until released)."""
     require(actor, "lp_portal:read")
     mine = portal_investor_ids(db, actor)
-    rows, next_cursor = paginate(
+    rows, next_cursor = _statement_rows(
         db,
         _portal_statements(actor, mine).options(defer(Statement.content)),
         sort_column=Statement.period_end,
-        id_column=Statement.id,
         descending=True,
         limit=limit,
         cursor=cursor,
