@@ -550,6 +550,16 @@ CASES: dict[tuple[str, str], Case] = {
         cross=(cross_query(HIDDEN, lambda o, v: {"investor_id": v["investor_id"]}),)
     ),
     ("GET", "/statements/{statement_id}/download"): Case(),
+    ("POST", "/funds/{fund_id}/statements/release"): Case(
+        call=body(lambda v: {"period_end": "2024-09-30"}),
+        cross=(
+            cross_body(
+                invalid("investor_ids"),
+                lambda o, v: {"period_end": "2024-09-30", "investor_ids": [v["investor_id"]]},
+            ),
+        ),
+    ),
+    ("POST", "/statements/{statement_id}/release"): Case(),
     ("GET", "/funds/{fund_id}/reports/quarterly"): Case(
         call=query(lambda v: {"period_end": "2024-03-31"})
     ),

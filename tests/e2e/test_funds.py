@@ -115,7 +115,9 @@ def test_a_call_drafted_in_the_wizard_is_approved_by_a_second_person(
     ).to_have_count(2)
 
     # The author holds capital_call:approve too, but maker/checker does not offer it to them.
-    expect(page.get_by_test_id("author-cannot-approve")).to_contain_text("someone else must approve")
+    expect(page.get_by_test_id("author-cannot-approve")).to_contain_text(
+        "someone else must approve"
+    )
     expect(page.get_by_role("button", name="Approve")).to_have_count(0)
     expect(page.get_by_test_id("call-status")).to_have_text("Draft")
 

@@ -24,7 +24,7 @@ from fundhouse.funds.models import (
     PaymentMethod,
     ReconciliationStatus,
 )
-from fundhouse.platform.schemas import Money
+from fundhouse.platform.schemas import IsoDate, Money
 
 
 class AllocationStatus(StrEnum):
@@ -45,8 +45,8 @@ class CallFilters(BaseModel):
     status: CallStatus | None = None
     purpose: CallPurpose | None = None
     overdue: bool | None = None
-    due_from: date | None = None
-    due_to: date | None = None
+    due_from: IsoDate | None = None
+    due_to: IsoDate | None = None
     sort: SortParam = Field(
         default=None, description="-call_date (default), due_date, number, created_at"
     )
@@ -56,8 +56,8 @@ class PaymentFilters(BaseModel):
     fund_id: uuid.UUID | None = None
     call_id: uuid.UUID | None = None
     investor_id: uuid.UUID | None = None
-    received_from: date | None = None
-    received_to: date | None = None
+    received_from: IsoDate | None = None
+    received_to: IsoDate | None = None
     sort: SortParam = Field(default=None, description="-received_date (default), created_at")
 
 
@@ -65,8 +65,8 @@ class CallCreate(Input):
     purpose: CallPurpose
     amount: PositiveMoney
     basis: CallBasis = CallBasis.COMMITMENT
-    call_date: date
-    due_date: date
+    call_date: IsoDate
+    due_date: IsoDate
     description: LongText | None = None
 
     @field_validator("due_date")
@@ -81,8 +81,8 @@ class CallCreate(Input):
 class EqualizationCreate(Input):
     """The dates of the equalization call that catches up a subsequent close's LPs."""
 
-    call_date: date
-    due_date: date
+    call_date: IsoDate
+    due_date: IsoDate
     description: LongText | None = None
 
     @field_validator("due_date")
@@ -205,7 +205,7 @@ class PaymentCreate(Input):
         description="Needed only when the investor has several commitments in the call.",
     )
     amount: PositiveMoney
-    received_date: date
+    received_date: IsoDate
     reference: ShortText | None = None
     method: PaymentMethod = PaymentMethod.WIRE
 

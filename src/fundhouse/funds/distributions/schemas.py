@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, StrictBool, ValidationInfo, field_validator
 
 from fundhouse.funds.common import (
     Input,
@@ -21,7 +21,7 @@ from fundhouse.funds.models import (
     WaterfallTier,
     WaterfallType,
 )
-from fundhouse.platform.schemas import Money
+from fundhouse.platform.schemas import IsoDate, Money
 
 
 class DistributionCreate(Input):
@@ -38,12 +38,12 @@ class DistributionCreate(Input):
 
     source: DistributionSource
     gross_amount: PositiveMoney
-    distribution_date: date
+    distribution_date: IsoDate
     company_id: uuid.UUID | None = None
-    recallable: bool = False
+    recallable: StrictBool = False
     recallable_amount: NonNegativeMoney = Field(default=Decimal(0), validate_default=True)
     description: LongText | None = None
-    exceeds_cash_confirmed: bool = Field(
+    exceeds_cash_confirmed: StrictBool = Field(
         default=False,
         description="Distribute more than the fund's cash on the distribution date (needs a "
         "reason; audited).",
@@ -69,7 +69,7 @@ class DistributionCreate(Input):
 
 
 class DistributionPay(Input):
-    paid_date: date
+    paid_date: IsoDate
 
 
 class TierOut(BaseModel):
@@ -179,8 +179,8 @@ class ClawbackOut(BaseModel):
 
 
 class CarryAccrualCreate(Input):
-    as_of: date
-    preview: bool = False
+    as_of: IsoDate
+    preview: StrictBool = False
 
 
 class CarryAccrualLine(BaseModel):

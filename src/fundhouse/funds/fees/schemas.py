@@ -7,7 +7,7 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from fundhouse.funds.common import (
     Category,
@@ -21,7 +21,7 @@ from fundhouse.funds.models import (
     ExpenseStatus,
     FeeRunStatus,
 )
-from fundhouse.platform.schemas import Money
+from fundhouse.platform.schemas import IsoDate, Money
 
 
 class FeeRunCreate(Input):
@@ -29,11 +29,11 @@ class FeeRunCreate(Input):
     first stub, else the first day of a calendar quarter). ``preview`` computes it and saves
     nothing; ``call`` also drafts a capital call (purpose management_fee) for each LP's fee."""
 
-    period_start: date
-    preview: bool = False
-    call: bool = False
-    call_date: date | None = Field(default=None, description="Default: period_start")
-    due_date: date | None = Field(default=None, description="Default: the call date")
+    period_start: IsoDate
+    preview: StrictBool = False
+    call: StrictBool = False
+    call_date: IsoDate | None = Field(default=None, description="Default: period_start")
+    due_date: IsoDate | None = Field(default=None, description="Default: the call IsoDate")
 
 
 class FeePeriodOut(BaseModel):
@@ -85,7 +85,7 @@ class TransactionFeeCreate(Input):
     """A transaction (deal, monitoring, director) fee the manager received from a portfolio
     company: it offsets the next management fee installment."""
 
-    received_date: date
+    received_date: IsoDate
     amount: PositiveMoney
     company_id: uuid.UUID | None = None
     description: LongText | None = None
@@ -103,7 +103,7 @@ class TransactionFeeOut(BaseModel):
 
 
 class ExpenseCreate(Input):
-    expense_date: date
+    expense_date: IsoDate
     amount: PositiveMoney
     category: Category
     vendor: ShortText | None = None
@@ -144,7 +144,7 @@ class DisbursementCreate(Input):
     expense, or the tax a distribution withheld."""
 
     kind: DisbursementKind
-    paid_date: date
+    paid_date: IsoDate
     amount: PositiveMoney | None = Field(
         default=None,
         description="Default: all that is payable (the fees payable, the expense's unpaid "

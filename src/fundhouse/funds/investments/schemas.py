@@ -22,7 +22,7 @@ from fundhouse.funds.models import (
     CompanyStatus,
     InvestmentKind,
 )
-from fundhouse.platform.schemas import Money
+from fundhouse.platform.schemas import IsoDate, Money
 
 
 class CompanyCreate(Input):
@@ -56,7 +56,7 @@ class CompanyOut(BaseModel):
 
 
 class InvestmentCreate(Input):
-    transaction_date: date
+    transaction_date: IsoDate
     cost_amount: PositiveMoney
     instrument: Annotated[str, Field(max_length=60)] | None = None
     description: LongText | None = None
@@ -67,7 +67,7 @@ class RealizationCreate(Input):
     proceeds) or income (a dividend or interest: proceeds, no basis)."""
 
     kind: Literal["sale", "write_off", "income"]
-    transaction_date: date
+    transaction_date: IsoDate
     cost_amount: NonNegativeMoney = Field(
         default=Decimal(0),
         validate_default=True,
@@ -97,7 +97,7 @@ class RealizationCreate(Input):
 
 
 class ValuationCreate(Input):
-    as_of: date
+    as_of: IsoDate
     fair_value: NonNegativeMoney
     method: Annotated[str, Field(max_length=60)] | None = None
     notes: LongText | None = None

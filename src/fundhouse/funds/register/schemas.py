@@ -13,6 +13,7 @@ from pydantic import (
     BaseModel,
     EmailStr,
     Field,
+    StrictBool,
     StringConstraints,
 )
 
@@ -38,7 +39,7 @@ from fundhouse.funds.models import (
     InvestorKind,
     WaterfallType,
 )
-from fundhouse.platform.schemas import Money
+from fundhouse.platform.schemas import IsoDate, Money
 
 
 class FundFilters(BaseModel):
@@ -72,7 +73,7 @@ class FundTerms(Input):
     compounding: Compounding = Compounding.COMPOUND
     catch_up_rate: Rate = Decimal("1")
     carry_rate: Rate = Decimal("0.20")
-    return_of_capital_includes_fees: bool = True
+    return_of_capital_includes_fees: StrictBool = True
     clawback_tax_rate: Rate = Decimal("0")
     investment_period_rate: Rate = Decimal("0.02")
     post_period_rate: Rate = Decimal("0.015")
@@ -91,8 +92,8 @@ class FundCreate(FundTerms):
     status: FundStatus = FundStatus.FUNDRAISING
     description: LongText | None = None
     target_size: PositiveMoney | None = None
-    initial_close_date: date | None = None
-    investment_period_end: date | None = None
+    initial_close_date: IsoDate | None = None
+    investment_period_end: IsoDate | None = None
     term_years: int = Field(default=10, ge=1, le=99)
     bank_instructions: LongText | None = None
 
@@ -107,8 +108,8 @@ class FundUpdate(Input):
     status: FundStatus | None = None
     description: LongText | None = None
     target_size: PositiveMoney | None = None
-    initial_close_date: date | None = None
-    investment_period_end: date | None = None
+    initial_close_date: IsoDate | None = None
+    investment_period_end: IsoDate | None = None
     term_years: int | None = Field(default=None, ge=1, le=99)
     bank_instructions: LongText | None = None
     waterfall_type: WaterfallType | None = None
@@ -116,7 +117,7 @@ class FundUpdate(Input):
     compounding: Compounding | None = None
     catch_up_rate: Rate | None = None
     carry_rate: Rate | None = None
-    return_of_capital_includes_fees: bool | None = None
+    return_of_capital_includes_fees: StrictBool | None = None
     clawback_tax_rate: Rate | None = None
     investment_period_rate: Rate | None = None
     post_period_rate: Rate | None = None
@@ -240,7 +241,7 @@ class InvestorUserOut(BaseModel):
 
 
 class CloseCreate(Input):
-    close_date: date
+    close_date: IsoDate
 
 
 class CloseOut(Output):
@@ -264,7 +265,7 @@ class CommitmentCreate(Input):
         description="The close that admits it; by default the fund's latest close (the "
         "initial close is opened on the fund's initial close date when there is none).",
     )
-    is_gp: bool = False
+    is_gp: StrictBool = False
 
 
 class CommitmentUpdate(Input):
@@ -298,7 +299,7 @@ class TransferCreate(Input):
     from_commitment_id: uuid.UUID
     to_investor_id: uuid.UUID
     amount: PositiveMoney
-    transfer_date: date
+    transfer_date: IsoDate
 
 
 class TransferOut(Output):

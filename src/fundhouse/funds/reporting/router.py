@@ -5,7 +5,6 @@ the answer.
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response, status
@@ -37,6 +36,7 @@ from fundhouse.platform.http import (
     file_responses,
 )
 from fundhouse.platform.pagination import DEFAULT_LIMIT, Page
+from fundhouse.platform.schemas import IsoDate
 
 router = APIRouter()
 
@@ -164,7 +164,7 @@ def quarterly_report(
     fund_id: uuid.UUID,
     db: DbSession,
     actor: Annotated[Actor, requires("report:read", "performance:read")],
-    period_end: Annotated[date, Query(description="The last day of a calendar quarter")],
+    period_end: Annotated[IsoDate, Query(description="The last day of a calendar quarter")],
     format: Annotated[Literal["pdf", "xlsx"], Query(description="pdf (default) or xlsx")] = "pdf",
 ) -> Response:
     document = reports.quarterly_report(db, actor, fund_id, period_end, DocumentFormat(format))

@@ -87,6 +87,7 @@ from fundhouse.platform.pagination import (
     encode_cursor,
     parse_sort,
 )
+from fundhouse.platform.schemas import IsoDate
 
 _ZERO = Decimal(0)
 
@@ -798,7 +799,7 @@ class StatementCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     investor_id: uuid.UUID
-    period_end: date = Field(description="The last day of a calendar quarter")
+    period_end: IsoDate = Field(description="The last day of a calendar quarter")
     format: DocumentFormat = DocumentFormat.PDF
 
     @field_validator("format")
@@ -812,7 +813,7 @@ class StatementBatchCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    period_end: date = Field(description="The last day of a calendar quarter")
+    period_end: IsoDate = Field(description="The last day of a calendar quarter")
     formats: list[DocumentFormat] = Field(
         default_factory=lambda: list(STATEMENT_FORMATS), min_length=1, max_length=2
     )
@@ -830,7 +831,7 @@ class BatchStarted(BaseModel):
 
 class StatementFilters(BaseModel):
     investor_id: uuid.UUID | None = None
-    period_end: date | None = None
+    period_end: IsoDate | None = None
     kind: StatementKind | None = None
     document_format: DocumentFormat | None = None
     released: bool | None = Field(
@@ -1320,7 +1321,7 @@ class StatementRelease(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    period_end: date = Field(description="The last day of a calendar quarter")
+    period_end: IsoDate = Field(description="The last day of a calendar quarter")
     job_id: uuid.UUID | None = Field(
         default=None, description="Only the statements this batch made"
     )
