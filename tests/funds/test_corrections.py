@@ -37,14 +37,22 @@ def test_a_payment_recorded_by_mistake_is_reversed_and_the_lp_owes_it_again(desk
     assert after["status"] == "partially_paid"
     share = next(x for x in after["allocations"] if x["investor_id"] == b["investor_id"])
     assert (share["paid_amount"], share["outstanding"]) == ("0.00", "40000.00")
-    assert db.get(Payment, uuid.UUID(wrong["id"])) is None
+    kept = db.get(Payment, uuid.UUID(wrong["id"]))
+    assert kept is not None and kept.reversed_at is not None
     assert desk.partner_balances(db, fund, "1100")[b["investor_id"]] == D("40000.00")
     assert desk.trial_balance(db, fund).is_balanced
     reconciles(desk, fund)
     reversal = db.scalar(select(JournalEntry).where(JournalEntry.reverses_entry_id.is_not(None)))
     assert reversal.source_type == "payment"
+    assert kept.reversal_entry_id == reversal.id
     assert "payment.reversed" in set(db.scalars(select(AuditRecord.action)))
-    assert desk.post(f"/payments/{wrong['id']}/reverse").status_code == 404  # gone
+    again = desk.post(f"/payments/{wrong['id']}/reverse")
+    assert again.status_code == 409 and "reversed already" in again.json()["detail"]
+    # The LP's payment history keeps the payment, marked reversed, with its reversing entry.
+    history = desk.ok(desk.get("/payments", params={"investor_id": b["investor_id"]}))["items"]
+    assert [(p["id"], p["status"], p["reversal_entry_id"]) for p in history] == [
+        (wrong["id"], "reversed", str(reversal.id))
+    ]
     # The LP pays again, the right amount this time.
     desk.ok(desk.pay(call["id"], b["investor_id"], "40000", received_date=date(2023, 1, 22)), 201)
 

@@ -45,7 +45,7 @@ def test_the_fund_migrations_create_exactly_the_fund_tables_and_reverse(tmp_path
     before = set(inspect(engine).get_table_names())
     command.upgrade(config, "0004")
     command.upgrade(config, "0005")
-    command.upgrade(config, "0007")
+    command.upgrade(config, "0008")
     after = set(inspect(create_engine(url)).get_table_names())
     fund_tables = {
         table.name

@@ -572,9 +572,17 @@ class Payment(IdMixin, TenantMixin, TimestampMixin, Base):
     )
     ledger_entry_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("journal_entries.id"))
     created_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    reversed_at: Mapped[datetime | None]
+    """Set when the payment was undone by a reversing entry; the payment itself is kept."""
+    reversed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    reversal_entry_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("journal_entries.id"))
 
-    call: Mapped[CapitalCall] = relationship(lazy="raise")
+    call: Mapped[CapitalCall] = relationship(lazy="raise", foreign_keys=[call_id])
     investor: Mapped[Investor] = relationship(lazy="raise")
+
+    @property
+    def is_reversed(self) -> bool:
+        return self.reversed_at is not None
 
 
 class BankReconciliation(IdMixin, TenantMixin, TimestampMixin, Base):

@@ -230,7 +230,7 @@ def load_documents(db: Session, fund: Fund) -> _Documents:
             Payment.received_date,
             Payment.created_at,
         )
-        .where(Payment.fund_id == fund.id)
+        .where(Payment.fund_id == fund.id, Payment.reversed_at.is_(None))
         .order_by(Payment.received_date, Payment.created_at, Payment.id)
     ).all()
     distributions = db.execute(

@@ -284,10 +284,10 @@ def _open_allocations(db: Session, fund_id: uuid.UUID) -> list[CallAllocation]:
 
 
 def _recorded_keys(db: Session, fund_id: uuid.UUID) -> set[tuple[date, Decimal, str | None]]:
-    """(date, amount, reference) of every payment the fund recorded."""
+    """(date, amount, reference) of every payment the fund recorded and did not reverse."""
     rows = db.execute(
         select(Payment.received_date, Payment.amount, Payment.reference).where(
-            Payment.fund_id == fund_id
+            Payment.fund_id == fund_id, Payment.reversed_at.is_(None)
         )
     )
     return {(d, a, r or None) for d, a, r in rows}

@@ -6,6 +6,7 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import (
     BaseModel,
@@ -226,6 +227,11 @@ class PaymentOut(BaseModel):
     method: PaymentMethod
     ledger_entry_id: uuid.UUID | None
     created_at: datetime
+    status: Literal["received", "reversed"] = "received"
+    reversed_at: datetime | None = None
+    reversal_entry_id: uuid.UUID | None = Field(
+        default=None, description="The entry that reversed the payment, when it was reversed"
+    )
 
 
 class PaymentRecorded(PaymentOut):

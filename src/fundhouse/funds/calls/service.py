@@ -742,6 +742,9 @@ def payment_out(payment: Payment) -> PaymentOut:
         method=payment.method,
         ledger_entry_id=payment.ledger_entry_id,
         created_at=payment.created_at,
+        status="reversed" if payment.is_reversed else "received",
+        reversed_at=payment.reversed_at,
+        reversal_entry_id=payment.reversal_entry_id,
     )
 
 
@@ -846,8 +849,8 @@ def apply_payment(
 def reverse_payment(db: Session, actor: Actor, payment_id: uuid.UUID) -> CallDetailOut:
     """Undo a payment recorded by mistake: its entry is reversed (dated today, or the day it
     was received if later), the LP owes that amount again and the call's status follows; the
-    payment leaves the call's list (the ledger keeps both entries, the audit trail the payment).
-    A bank statement line it was recorded from is matched again, not applied.
+    payment is kept, marked reversed with its reversing entry, so the LP's payment history
+    shows both. A bank statement line it was recorded from is matched again, not applied.
 
     Refused when a distribution was issued since the payment was received: its waterfall
     counts this capital (cancel it first).
@@ -858,6 +861,8 @@ def reverse_payment(db: Session, actor: Actor, payment_id: uuid.UUID) -> CallDet
     )
     if payment is None:
         raise NotFound("No such payment.")
+    if payment.is_reversed:
+        raise Conflict("This payment was reversed already.")
     call = get_call_row(db, actor, payment.call_id, for_update=True)
     since = db.scalar(
         select(Distribution.number)
@@ -877,8 +882,9 @@ def reverse_payment(db: Session, actor: Actor, payment_id: uuid.UUID) -> CallDet
     allocation = next(a for a in call.allocations if a.id == payment.call_allocation_id)
     snapshot = audit.snapshot(payment)
     before = audit.snapshot(call)
+    reversal = None
     if payment.ledger_entry_id is not None:
-        ledger.reverse_entry(
+        reversal = ledger.reverse_entry(
             db,
             actor,
             payment.ledger_entry_id,
@@ -896,9 +902,11 @@ def reverse_payment(db: Session, actor: Actor, payment_id: uuid.UUID) -> CallDet
     paid = sum((a.paid_amount for a in call.allocations), _ZERO)
     call.status = CallStatus.PARTIALLY_PAID if paid else CallStatus.ISSUED
     call.paid_at = None
-    audit.record(db, actor, "payment.reversed", payment, before=snapshot)
-    db.delete(payment)
+    payment.reversed_at = utcnow()
+    payment.reversed_by = actor.user_id
+    payment.reversal_entry_id = reversal.id if reversal is not None else None
     db.flush()
+    audit.record(db, actor, "payment.reversed", payment, before=snapshot)
     if call.status != before["status"]:
         audit.record(db, actor, "capital_call.status_changed", call, before=before)
     events.emit(

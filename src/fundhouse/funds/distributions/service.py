@@ -306,7 +306,11 @@ def _paid_contributions(db: Session, fund: Fund) -> list[wf.Contribution]:
         )
         .join(CallAllocation, CallAllocation.id == Payment.call_allocation_id)
         .join(CapitalCall, CapitalCall.id == CallAllocation.call_id)
-        .where(Payment.fund_id == fund.id, CapitalCall.status.in_(CALLED_STATUSES))
+        .where(
+            Payment.fund_id == fund.id,
+            Payment.reversed_at.is_(None),
+            CapitalCall.status.in_(CALLED_STATUSES),
+        )
         .order_by(Payment.received_date, Payment.created_at, Payment.id)
     )
     for received, amount, allocation_id, commitment_id, capital, purpose in rows:

@@ -869,6 +869,7 @@ def contributed_by_investor(
             Payment.fund_id == fund.id,
             Payment.investor_id.in_(investor_ids),
             Payment.received_date <= as_of,
+            Payment.reversed_at.is_(None),
         )
     ):
         paid[allocation_id] += amount

@@ -184,6 +184,7 @@ def positions_as_of(
             select(Payment.call_allocation_id, Payment.amount).where(
                 Payment.call_allocation_id.in_([a.id for a in allocations]),
                 Payment.received_date <= on,
+                Payment.reversed_at.is_(None),
             )
         ):
             paid[allocation_id] += amount
