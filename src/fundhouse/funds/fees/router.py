@@ -105,10 +105,20 @@ def list_fee_runs(
 def record_transaction_fee(
     fund_id: uuid.UUID,
     body: TransactionFeeCreate,
+    request: Request,
     db: DbSession,
     actor: Annotated[Actor, requires("fee:write")],
-) -> object:
-    return fund_fees.record_transaction_fee(db, actor, fund_id, body)
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
+    return run_idempotent(
+        db,
+        actor,
+        request,
+        idempotency_key,
+        body,
+        status.HTTP_201_CREATED,
+        lambda: fund_fees.record_transaction_fee(db, actor, fund_id, body),
+    )
 
 
 @router.get(

@@ -9,7 +9,8 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.responses import JSONResponse
 
 from fundhouse.funds.register import service
 from fundhouse.funds.register.schemas import (
@@ -46,6 +47,7 @@ from fundhouse.platform.http import (
     ListFormat,
     csv_response,
 )
+from fundhouse.platform.idempotency import IdempotencyKeyHeader, run_idempotent
 from fundhouse.platform.pagination import DEFAULT_LIMIT, Page
 
 router = APIRouter()
@@ -221,10 +223,20 @@ def update_commitment(
 def create_transfer(
     fund_id: uuid.UUID,
     body: TransferCreate,
+    request: Request,
     db: DbSession,
     actor: Annotated[Actor, requires("commitment:write")],
-) -> object:
-    return service.create_transfer(db, actor, fund_id, body)
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
+    return run_idempotent(
+        db,
+        actor,
+        request,
+        idempotency_key,
+        body,
+        status.HTTP_201_CREATED,
+        lambda: TransferOut.model_validate(service.create_transfer(db, actor, fund_id, body)),
+    )
 
 
 @router.get(
