@@ -34,8 +34,9 @@ Ledger postings, in the fund's book (party = the investor):
 
   - each partner's share (LPs, the GP's capital share and the GP's carry):
     Dr 3100 partners' capital — distributions / Cr 2000 distributions payable, less the tax
-    withheld at the investor's ``withholding_rate`` (half up to the cent on each allocation
-    row), which goes to Cr 2300 withholding tax payable;
+    withheld at the investor's ``withholding_rate`` (on the investor's whole share, half up to
+    the cent once, spread over its rows by the allocation rule), which goes to Cr 2300
+    withholding tax payable;
   - the carried interest it pays is first earned by the GP out of the LPs' profit:
     Dr 5200 carried interest allocation per LP (the carry split among the LPs pro rata to their
     contributions to date, the weights the waterfall itself uses for tiers 3 and 4) /
@@ -73,7 +74,7 @@ from __future__ import annotations
 import io
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -473,6 +474,28 @@ class Plan:
     carry_by_investor: dict[uuid.UUID, Decimal]
 
 
+def _withholding_by_row(
+    bare: Sequence[tuple[uuid.UUID | None, uuid.UUID, bool, WaterfallTier, Decimal]],
+    rates: Mapping[uuid.UUID, Decimal],
+    quantum: Decimal,
+) -> list[Decimal]:
+    """The tax withheld on each row: each investor's tax is its whole distribution times its
+    rate, rounded half up once, then spread over its rows by the allocation rule
+    (CONVENTIONS.md), so it is the same however many tiers and commitments pay it."""
+    by_investor: dict[uuid.UUID, list[int]] = {}
+    for i, row in enumerate(bare):
+        by_investor.setdefault(row[1], []).append(i)
+    withheld = [_ZERO] * len(bare)
+    for investor_id, indexes in by_investor.items():
+        rate = rates.get(investor_id, _ZERO)
+        parts = [bare[i][4] for i in indexes]
+        total = (sum(parts, _ZERO) * rate).quantize(quantum, ROUND_HALF_UP)
+        if total:
+            for i, tax in zip(indexes, allocate(total, parts, quantum), strict=True):
+                withheld[i] = tax
+    return withheld
+
+
 def plan_distribution(
     db: Session,
     water: FundWaterfall,
@@ -518,12 +541,12 @@ def plan_distribution(
     if recallable:
         weights = [r[4] if not r[2] else _ZERO for r in bare]
         recalled = list(allocate(recallable, weights, quantum))
+    withheld = _withholding_by_row(bare, rates, quantum)
     rows = []
-    for (commitment_id, investor_id, is_gp, tier_name, part), back in zip(
-        bare, recalled, strict=True
+    for (commitment_id, investor_id, is_gp, tier_name, part), back, tax in zip(
+        bare, recalled, withheld, strict=True
     ):
-        withheld = (part * rates.get(investor_id, _ZERO)).quantize(quantum, ROUND_HALF_UP)
-        rows.append(Row(commitment_id, investor_id, is_gp, tier_name, part, withheld, back))
+        rows.append(Row(commitment_id, investor_id, is_gp, tier_name, part, tax, back))
     carry = water.carry_by_investor(result.gp_carry, on, deal)
     return Plan(result, rows, carry)
 
