@@ -12,7 +12,8 @@ export FUNDHOUSE_DATA_DIR ?= $(CURDIR)/var
 help:
 	@echo "make demo   install, build the web app, migrate, load demo data, serve on :8000"
 	@echo "make test   lint, type check, Python tests (SQLite, and PostgreSQL when"
-	@echo "            FUNDHOUSE_TEST_DATABASE_URL is set), web build and tests, browser tests"
+	@echo "            FUNDHOUSE_TEST_DATABASE_URL is set), API fuzzing, web build and tests,"
+	@echo "            browser tests"
 	@echo "make fuzz   fuzz the API longer: FUZZ_EXAMPLES per operation (default 200), a random"
 	@echo "            seed or FUZZ_SEED; with FUZZ_MAX_TIME it goes on that many seconds a user"
 
@@ -94,7 +95,7 @@ chromium:
 e2e: web chromium
 	FUNDHOUSE_CHROMIUM=$(CHROMIUM) $(BIN)/pytest -m e2e tests/e2e
 
-test: lint typecheck test-python test-postgres web-test e2e
+test: lint typecheck test-python test-postgres fuzz-quick web-test e2e
 	@echo "all checks passed"
 
 benchmark: install
