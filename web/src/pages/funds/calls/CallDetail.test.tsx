@@ -47,6 +47,7 @@ const CALL: Call = {
       amount_due: "1000000.00",
       paid_amount: "0.00",
       outstanding: "1000000.00",
+      status: "unpaid",
       payment_reference: "NGF2-C7-001",
     },
   ],

@@ -115,6 +115,7 @@ const EQUALIZATION_CALL: EqualizationCall = {
       amount_due: "206180.82",
       paid_amount: "0.00",
       outstanding: "206180.82",
+      status: "unpaid",
       payment_reference: "NGF2-C2-003",
     },
   ],

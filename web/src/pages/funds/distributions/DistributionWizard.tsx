@@ -63,6 +63,7 @@ function toBody(values: DistributionFormValues): DistributionCreate {
       ? (parseAmount(values.recallable_amount) ?? values.recallable_amount)
       : "0",
     ...(description ? { description } : {}),
+    exceeds_cash_confirmed: false,
   };
 }
 

@@ -105,6 +105,7 @@ function callDetail(summary: CallSummary, mine: string): Call {
     amount_due: amount,
     paid_amount: "0.00",
     outstanding: amount,
+    status: "unpaid" as const,
     payment_reference: `CALL ${summary.number} ${sequence}`,
   });
   return {
