@@ -66,6 +66,8 @@ export const userKeys = {
   members: ["users"] as const,
   lpOptions: ["users", "lp-options"] as const,
   invitations: ["invitations"] as const,
+  /** The invitations of one party (e.g. an investor's LP users); under `invitations`. */
+  partyInvitations: (partyId: string) => ["invitations", "party", partyId] as const,
   roles: ["roles"] as const,
 };
 

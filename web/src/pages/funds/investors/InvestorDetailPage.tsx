@@ -13,16 +13,19 @@ import {
   Title,
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { IconArrowLeft, IconTrash } from "@tabler/icons-react";
+import { IconArrowLeft, IconTrash, IconUserPlus } from "@tabler/icons-react";
+import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 
 import { errorMessage } from "../../../api/problem";
+import { userKeys } from "../../../api/queryKeys";
 import { hasPermission, useMe } from "../../../auth/session";
 import { ErrorAlert } from "../../../components/ErrorAlert";
 import { FullPageLoader } from "../../../components/FullPageLoader";
 import { PageHeader } from "../../../components/PageHeader";
-import { formatDate, humanize } from "../../../components/formatting";
+import { formatDate, formatDateTime, humanize } from "../../../components/formatting";
+import { InviteModal } from "../../users/InviteModal";
 import { CapitalAccountsTable } from "../fund/CapitalAccountsTab";
 import { PaymentsList } from "../payments/PaymentsList";
 import { DataTable, type DataTableColumn } from "../../../components/DataTable";
@@ -32,6 +35,7 @@ import {
   useInvestorCallShares,
   useInvestorCapitalAccounts,
   useInvestorCommitments,
+  useInvestorInvitations,
   useInvestorUsers,
   useLimitedPartnerUsers,
   type Investor,
@@ -226,9 +230,59 @@ function CapitalAccountCard({ investorId, fundIds }: { investorId: string; fundI
   );
 }
 
+type Invitation = ReturnType<typeof useInvestorInvitations>["rows"][number];
+
+const INVITATION_COLUMNS: DataTableColumn<Invitation>[] = [
+  {
+    accessor: "email",
+    title: "Email",
+    render: (invitation) => (
+      <Text size="sm" style={{ wordBreak: "break-all" }}>
+        {invitation.email}
+      </Text>
+    ),
+  },
+  {
+    accessor: "status",
+    title: "Status",
+    render: (invitation) => (
+      <Badge size="sm" variant="light" color={invitation.status === "pending" ? "blue" : "gray"}>
+        {humanize(invitation.status)}
+      </Badge>
+    ),
+  },
+  {
+    accessor: "expires_at",
+    title: "Expires",
+    visibleFrom: "sm",
+    render: (invitation) => formatDateTime(invitation.expires_at),
+  },
+];
+
+/** The investor's invitations not yet accepted (an accepted one is a linked user). */
+function InvitationsCard({ investorId }: { investorId: string }) {
+  const invitations = useInvestorInvitations(investorId, true);
+  return (
+    <Stack gap="xs">
+      <Title order={5}>Pending invitations</Title>
+      <DataTable
+        label="Pending invitations of the investor"
+        columns={INVITATION_COLUMNS}
+        records={invitations.rows.filter((invitation) => invitation.status !== "accepted")}
+        idAccessor="id"
+        query={invitations}
+        noRecordsText="No pending invitations."
+      />
+    </Stack>
+  );
+}
+
 function PortalAccess({ investor }: { investor: Investor }) {
   const me = useMe();
+  const queryClient = useQueryClient();
   const canWrite = hasPermission(me.data, "investor:write") && hasPermission(me.data, "user:read");
+  const canInvite = hasPermission(me.data, "user:invite");
+  const [inviting, setInviting] = useState(false);
   const [userId, setUserId] = useState<string | null>(null);
   const linked = useInvestorUsers(investor.id);
   const users = useLimitedPartnerUsers(canWrite);
@@ -252,65 +306,82 @@ function PortalAccess({ investor }: { investor: Investor }) {
   const linkedIds = new Set((linked.data ?? []).map((link) => link.user_id));
   return (
     <Paper p="md">
-      <Title order={4} mb="xs">
-        LP portal access
-      </Title>
+      <Group justify="space-between" mb="xs" gap="xs">
+        <Title order={4}>LP portal access</Title>
+        {canInvite ? (
+          <Button size="xs" leftSection={<IconUserPlus size={16} />} onClick={() => setInviting(true)}>
+            Invite LP user
+          </Button>
+        ) : null}
+      </Group>
       {linked.isError ? <ErrorAlert error={linked.error} /> : null}
-      <Stack gap="xs">
-        {(linked.data ?? []).length === 0 && linked.isSuccess ? (
-          <Text size="sm" c="dimmed">
-            Nobody sees this investor in the LP portal yet.
-          </Text>
-        ) : null}
-        {(linked.data ?? []).map((link) => (
-          <Group key={link.id} gap="xs">
-            <Text size="sm">
-              {link.full_name} ({link.email})
+      <SimpleGrid cols={{ base: 1, md: canInvite ? 2 : 1 }} spacing="lg">
+        <Stack gap="xs">
+          <Title order={5}>Linked users</Title>
+          {(linked.data ?? []).length === 0 && linked.isSuccess ? (
+            <Text size="sm" c="dimmed">
+              Nobody sees this investor in the LP portal yet.
             </Text>
-            {canWrite ? (
-              <ActionIcon
-                variant="subtle"
-                color="red"
-                aria-label={`Remove ${link.full_name}'s access`}
-                onClick={() => change.mutate({ action: "unlink", user: link.user_id })}
-              >
-                <IconTrash size={16} />
-              </ActionIcon>
-            ) : null}
-          </Group>
-        ))}
-        {canWrite ? (
-          <form
-            onSubmit={(event) => {
-              event.preventDefault();
-              if (userId) change.mutate({ action: "link", user: userId });
-            }}
-            aria-label="Give a user LP portal access"
-          >
-            <Group align="flex-end" gap="sm">
-              <Select
-                label="Limited partner user"
-                placeholder="Choose a user"
-                data={(users.data?.items ?? [])
-                  .filter((user) => !linkedIds.has(user.id))
-                  .map((user) => ({ value: user.id, label: `${user.full_name} (${user.email})` }))}
-                value={userId}
-                onChange={setUserId}
-                searchable
-                w={{ base: "100%", sm: 340 }}
-              />
-              <Button type="submit" disabled={!userId} loading={change.isPending}>
-                Give access
-              </Button>
+          ) : null}
+          {(linked.data ?? []).map((link) => (
+            <Group key={link.id} gap="xs">
+              <Text size="sm">
+                {link.full_name} ({link.email})
+              </Text>
+              {canWrite ? (
+                <ActionIcon
+                  variant="subtle"
+                  color="red"
+                  aria-label={`Remove ${link.full_name}'s access`}
+                  onClick={() => change.mutate({ action: "unlink", user: link.user_id })}
+                >
+                  <IconTrash size={16} />
+                </ActionIcon>
+              ) : null}
             </Group>
-          </form>
-        ) : null}
-        {change.isError ? (
-          <Alert color="red" role="alert">
-            {errorMessage(change.error)}
-          </Alert>
-        ) : null}
-      </Stack>
+          ))}
+          {canWrite ? (
+            <form
+              onSubmit={(event) => {
+                event.preventDefault();
+                if (userId) change.mutate({ action: "link", user: userId });
+              }}
+              aria-label="Give a user LP portal access"
+            >
+              <Group align="flex-end" gap="sm">
+                <Select
+                  label="Limited partner user"
+                  placeholder="Choose a user"
+                  data={(users.data?.items ?? [])
+                    .filter((user) => !linkedIds.has(user.id))
+                    .map((user) => ({ value: user.id, label: `${user.full_name} (${user.email})` }))}
+                  value={userId}
+                  onChange={setUserId}
+                  searchable
+                  w={{ base: "100%", sm: 340 }}
+                />
+                <Button type="submit" disabled={!userId} loading={change.isPending}>
+                  Give access
+                </Button>
+              </Group>
+            </form>
+          ) : null}
+          {change.isError ? (
+            <Alert color="red" role="alert">
+              {errorMessage(change.error)}
+            </Alert>
+          ) : null}
+        </Stack>
+        {canInvite ? <InvitationsCard investorId={investor.id} /> : null}
+      </SimpleGrid>
+      {canInvite ? (
+        <InviteModal
+          opened={inviting}
+          onClose={() => setInviting(false)}
+          onInvited={() => void queryClient.invalidateQueries({ queryKey: userKeys.invitations })}
+          investor={{ id: investor.id, name: investor.name }}
+        />
+      ) : null}
     </Paper>
   );
 }

@@ -116,6 +116,20 @@ export function useInvestorUsers(investorId: string) {
   });
 }
 
+/** Invitations sent to join as a user of the investor, page after page. */
+export function useInvestorInvitations(investorId: string, enabled: boolean) {
+  return useCursorList(
+    userKeys.partyInvitations(investorId),
+    (cursor) =>
+      unwrap(
+        api.GET("/api/v1/users/invitations", {
+          params: { query: { party_id: investorId, ...(cursor ? { cursor } : {}) } },
+        }),
+      ),
+    { enabled },
+  );
+}
+
 /** The organization's limited partner users, for the portal access picker. */
 export function useLimitedPartnerUsers(enabled: boolean) {
   return useQuery({
