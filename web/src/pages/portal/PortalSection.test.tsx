@@ -1,4 +1,4 @@
-import { screen } from "@testing-library/react";
+import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { Route, Routes } from "react-router";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -8,6 +8,8 @@ import { jsonResponse, renderWithProviders } from "../../test/render";
 import PortalSection from "./PortalSection";
 
 type Commitment = ResponseOf<"/api/v1/portal/commitments", "get">[number];
+type Call = ResponseOf<"/api/v1/portal/capital-calls", "get">[number];
+type Payment = ResponseOf<"/api/v1/portal/payments", "get">["items"][number];
 
 const COMMITMENT: Commitment = {
   id: "c-1",
@@ -30,8 +32,51 @@ const COMMITMENT: Commitment = {
   created_at: "2025-01-15T10:00:00Z",
 };
 
-/** The portal of an LP with one commitment and nothing called, paid or distributed yet. */
-function stubApi() {
+const CALL: Call = {
+  call_id: "call-1",
+  fund_id: "fund-1",
+  fund_name: COMMITMENT.fund_name,
+  currency: "USD",
+  number: 1,
+  purpose: "investment",
+  call_date: "2025-02-03",
+  due_date: "2025-02-17",
+  status: "issued",
+  is_overdue: false,
+  investor_id: "inv-1",
+  investor_name: COMMITMENT.investor_name,
+  commitment_id: "c-1",
+  amount: "600000.00",
+  equalization_interest: "0.00",
+  amount_due: "600000.00",
+  paid_amount: "200000.00",
+  outstanding: "400000.00",
+  allocation_status: "partially_paid",
+  payment_reference: "NGF2-C1-001",
+  notice_url: "/api/v1/portal/capital-calls/call-1/notice",
+};
+
+const PAYMENT: Payment = {
+  id: "pay-1",
+  fund_id: "fund-1",
+  fund_name: COMMITMENT.fund_name,
+  call_id: "call-1",
+  call_number: 1,
+  call_allocation_id: "alloc-1",
+  investor_id: "inv-1",
+  investor_name: COMMITMENT.investor_name,
+  currency: "USD",
+  amount: "200000.00",
+  received_date: "2025-02-14",
+  reference: "NGF2-C1-001",
+  method: "wire",
+  status: "received",
+  ledger_entry_id: "entry-1",
+  created_at: "2025-02-14T10:00:00Z",
+};
+
+/** The portal of an LP with one commitment and, unless given, nothing called or paid yet. */
+function stubApi({ calls = [], payments = [] }: { calls?: Call[]; payments?: Payment[] } = {}) {
   const sent: URL[] = [];
   vi.stubGlobal(
     "fetch",
@@ -43,12 +88,13 @@ function stubApi() {
           return jsonResponse([{ id: "inv-1", name: COMMITMENT.investor_name }]);
         case "/api/v1/portal/commitments":
           return jsonResponse([COMMITMENT]);
-        case "/api/v1/portal/performance":
         case "/api/v1/portal/capital-calls":
+          return jsonResponse(calls);
+        case "/api/v1/portal/performance":
         case "/api/v1/portal/distributions":
           return jsonResponse([]);
         case "/api/v1/portal/payments":
-          return jsonResponse({ items: [], next_cursor: null });
+          return jsonResponse({ items: payments, next_cursor: null });
         default:
           throw new Error(`unexpected ${request.method} ${url.pathname}`);
       }
@@ -80,6 +126,33 @@ afterEach(() => {
 });
 
 describe("PortalSection", () => {
+  it("shows the LP's own share of a call as paid or not, not the call's overall status", async () => {
+    stubApi({ calls: [CALL] });
+    renderWithProviders(
+      <Routes>
+        <Route path="/portal/*" element={<PortalSection />} />
+      </Routes>,
+      { route: "/portal/capital-calls" },
+    );
+
+    const row = await screen.findByTestId("portal-call");
+    expect(row).toHaveTextContent("Partially paid");
+    expect(row).not.toHaveTextContent("Issued");
+  });
+
+  it("names the fund of each payment", async () => {
+    stubApi({ payments: [PAYMENT] });
+    renderWithProviders(
+      <Routes>
+        <Route path="/portal/*" element={<PortalSection />} />
+      </Routes>,
+      { route: "/portal/payments" },
+    );
+
+    const table = await screen.findByRole("table", { name: "My payments" });
+    expect(await within(table).findByText("Northwind Growth Fund II")).toBeInTheDocument();
+  });
+
   it("offers each of the LP's lists as a CSV download of format=csv", async () => {
     const user = userEvent.setup();
     const sent = stubApi();

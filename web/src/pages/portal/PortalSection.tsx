@@ -192,7 +192,7 @@ const CALL_COLUMNS: DataTableColumn<CallShare>[] = [
     title: "Status",
     render: (row) => (
       <Group gap={4} wrap="wrap">
-        <StatusBadge status={row.status} />
+        <StatusBadge status={row.allocation_status} />
         {row.is_overdue && !isZero(row.outstanding) ? (
           <Badge color="red" variant="filled" size="sm">
             Overdue
@@ -365,6 +365,7 @@ function StatementsPanel() {
 
 const PAYMENT_COLUMNS: DataTableColumn<Payment>[] = [
   { accessor: "received_date", title: "Received", render: (row) => formatDate(row.received_date) },
+  { accessor: "fund_name", title: "Fund" },
   { accessor: "investor_name", title: "Investor" },
   { accessor: "call_number", title: "Call" },
   {

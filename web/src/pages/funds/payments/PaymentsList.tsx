@@ -56,7 +56,7 @@ export function PaymentsList({ filters, showFund = true }: { filters: PaymentFil
                 <Table.Tr>
                   <Table.Th>Received</Table.Th>
                   <Table.Th>Investor</Table.Th>
-                  {showFund ? <Table.Th>Call</Table.Th> : <Table.Th>Call</Table.Th>}
+                  <Table.Th>Call</Table.Th>
                   <Table.Th ta="right">Amount</Table.Th>
                   <Table.Th>Method</Table.Th>
                   <Table.Th>Reference</Table.Th>
@@ -88,7 +88,9 @@ export function PaymentsList({ filters, showFund = true }: { filters: PaymentFil
                       </Table.Td>
                       <Table.Td>
                         <Anchor component={Link} to={`/capital-calls/${payment.call_id}`} size="sm">
-                          Call {payment.call_number}
+                          {showFund
+                            ? `${payment.fund_name}: call ${payment.call_number}`
+                            : `Call ${payment.call_number}`}
                         </Anchor>
                       </Table.Td>
                       <Table.Td ta="right">

@@ -6,6 +6,7 @@ const COLORS: Record<string, string> = {
   draft: "gray",
   approved: "blue",
   issued: "indigo",
+  unpaid: "orange",
   partially_paid: "yellow",
   paid: "teal",
   cancelled: "red",
