@@ -254,7 +254,6 @@ const INVITATION_COLUMNS: DataTableColumn<Invitation>[] = [
   {
     accessor: "expires_at",
     title: "Expires",
-    visibleFrom: "sm",
     render: (invitation) => formatDateTime(invitation.expires_at),
   },
 ];
@@ -272,6 +271,7 @@ function InvitationsCard({ investorId }: { investorId: string }) {
         idAccessor="id"
         query={invitations}
         noRecordsText="No pending invitations."
+        cardsBelow="sm"
       />
     </Stack>
   );
