@@ -22,7 +22,7 @@ CURRENCY_CODES: frozenset[str] = frozenset(_LIST_ONE.split())
 
 Left out on purpose: the list's entries without a minor unit, which no amount here can be
 written in (gold, silver, platinum and palladium XAU XAG XPT XPD, the bond market units
-XBA-XBD, XDR, XSU, XUA, the testing code XTS and "no currency" XXX), and withdrawn codes (HRK,
+XBA-XBD, XDR, XSU, XUA, the testing code XTS and the code for "no currency"), and withdrawn codes (HRK,
 MRO, STD, VEF ...).
 """
 
