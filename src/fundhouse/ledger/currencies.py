@@ -22,8 +22,8 @@ CURRENCY_CODES: frozenset[str] = frozenset(_LIST_ONE.split())
 
 Left out on purpose: the list's entries without a minor unit, which no amount here can be
 written in (gold, silver, platinum and palladium XAU XAG XPT XPD, the bond market units
-XBA-XBD, XDR, XSU, XUA, the testing code XTS and the code for "no currency"), and withdrawn codes (HRK,
-MRO, STD, VEF ...).
+XBA-XBD, XDR, XSU, XUA, the testing code XTS and the code for "no currency"), and withdrawn
+codes (HRK, MRO, STD, VEF ...).
 """
 
 DEFAULT_MINOR_UNITS = 2
