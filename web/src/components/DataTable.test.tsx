@@ -201,6 +201,23 @@ describe("DataTable", () => {
     expect(total).toHaveTextContent("8500000.00");
   });
 
+  it("gives the total row the attributes asked for", () => {
+    renderWithProviders(
+      <DataTable
+        label="Funds"
+        columns={[
+          { ...COLUMNS[0]!, footer: "Total" },
+          { ...COLUMNS[1]!, footer: "8500000.00" },
+        ]}
+        records={FUNDS}
+        idAccessor="id"
+        footerAttributes={{ "data-testid": "commitment-total" }}
+      />,
+    );
+    expect(screen.queryByTestId("total-row")).not.toBeInTheDocument();
+    expect(screen.getByTestId("commitment-total")).toHaveTextContent("8500000.00");
+  });
+
   it("hides a column on narrow screens by the breakpoint it is visible from", () => {
     renderWithProviders(<DataTable label="Funds" columns={COLUMNS} records={FUNDS} idAccessor="id" />);
     const header = screen.getByRole("columnheader", { name: "Commitment" });

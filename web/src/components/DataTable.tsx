@@ -77,6 +77,8 @@ export interface DataTableProps<T> {
   /** Controls shown above the table, left of the export (filters, actions). */
   toolbar?: ReactNode;
   rowAttributes?: (record: T) => RowAttributes;
+  /** What the total row carries; its test id is `total-row` unless given here. */
+  footerAttributes?: RowAttributes;
   /** Under this breakpoint each record is a card of its fields instead of a table row. */
   cardsBelow?: MantineBreakpoint;
   verticalSpacing?: MantineSpacing;
@@ -111,9 +113,11 @@ function RecordCards<T>({
   records,
   idAccessor,
   rowAttributes,
+  footerAttributes,
   withTotal,
 }: Pick<DataTableProps<T>, "label" | "columns" | "idAccessor" | "rowAttributes"> & {
   records: readonly T[];
+  footerAttributes: RowAttributes;
   withTotal: boolean;
 }) {
   const [heading, ...fields] = columns;
@@ -147,7 +151,7 @@ function RecordCards<T>({
         </Paper>
       ))}
       {withTotal ? (
-        <Paper p="sm" radius="md" role="listitem" data-testid="total-row" withBorder>
+        <Paper p="sm" radius="md" role="listitem" withBorder {...footerAttributes}>
           <Text size="sm" fw={700} mb={6} component="div">
             {heading?.footer}
           </Text>
@@ -188,6 +192,7 @@ export function DataTable<T>({
   csvLabel,
   toolbar,
   rowAttributes,
+  footerAttributes,
   cardsBelow,
   verticalSpacing = "xs",
   withCard = true,
@@ -198,6 +203,7 @@ export function DataTable<T>({
   const shown = columns.filter((column) => !column.hidden);
   const rows = records ?? [];
   const hasFooter = shown.some((column) => column.footer !== undefined);
+  const totalRow: RowAttributes = { "data-testid": "total-row", ...footerAttributes };
 
   const head =
     toolbar || csvHref ? (
@@ -230,6 +236,7 @@ export function DataTable<T>({
           records={rows}
           idAccessor={idAccessor}
           rowAttributes={rowAttributes}
+          footerAttributes={totalRow}
           withTotal={hasFooter}
         />
       );
@@ -287,7 +294,7 @@ export function DataTable<T>({
           </Table.Tbody>
           {hasFooter && rows.length > 0 ? (
             <Table.Tfoot className={classes.footer}>
-              <Table.Tr data-testid="total-row">
+              <Table.Tr {...totalRow}>
                 {shown.map((column, index) => (
                   <Table.Td
                     key={column.accessor}

@@ -1,20 +1,19 @@
-import { Alert, Button, Checkbox, Group, Modal, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
+import { Alert, Button, Checkbox, Group, Modal, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
-import { api, unwrap } from "../../../api/client";
 import { applyProblemToForm } from "../../../api/forms";
 import { ApiError } from "../../../api/problem";
-import { TableCard } from "../../../components/TableCard";
+import { DataTable, type DataTableColumn } from "../../../components/DataTable";
 import { formatDate } from "../../../components/formatting";
 import { DateField } from "../shared/DateField";
 import { formatMoney, formatPercent } from "../shared/format";
 import { KpiCard } from "../shared/KpiCard";
 import { Money } from "../shared/Money";
 import { newIdempotencyKey } from "../shared/upload";
-import { basisLabel, refreshFund, type FeeRunCreate, type FeeRunDetail } from "./fees";
+import { basisLabel } from "./fees";
+import { useBillFeeRun, usePreviewFeeRun, type FeeRunCreate, type FeeRunDetail } from "./queries";
 
 interface BillPeriodValues {
   period_start: string | null;
@@ -33,6 +32,88 @@ function toBody(values: BillPeriodValues): FeeRunCreate {
   };
 }
 
+type FeePeriod = FeeRunDetail["periods"][number];
+type Installment = FeeRunDetail["installments"][number];
+
+function periodColumns(cur: string): DataTableColumn<FeePeriod>[] {
+  return [
+    { accessor: "first_day", title: "From", render: (period) => formatDate(period.first_day) },
+    { accessor: "last_day", title: "To", render: (period) => formatDate(period.last_day) },
+    {
+      accessor: "days",
+      title: "Days",
+      textAlign: "right",
+      visibleFrom: "sm",
+      render: (period) => (period.is_full_quarter ? "Full quarter" : period.days),
+    },
+    {
+      accessor: "basis",
+      title: "Basis",
+      visibleFrom: "sm",
+      render: (period) => basisLabel(period.basis),
+    },
+    {
+      accessor: "base",
+      title: "Base",
+      textAlign: "right",
+      render: (period) => <Money value={period.base} currency={cur} />,
+    },
+    {
+      accessor: "rate",
+      title: "Annual rate",
+      textAlign: "right",
+      visibleFrom: "sm",
+      render: (period) => formatPercent(period.rate),
+    },
+  ];
+}
+
+function installmentColumns(preview: FeeRunDetail): DataTableColumn<Installment>[] {
+  const cur = preview.currency;
+  return [
+    { accessor: "investor_name", title: "Investor", footer: "Total" },
+    {
+      accessor: "base_amount",
+      title: "Base",
+      textAlign: "right",
+      visibleFrom: "sm",
+      render: (line) => <Money value={line.base_amount} currency={cur} />,
+      footer: null,
+    },
+    {
+      accessor: "days",
+      title: "Days",
+      textAlign: "right",
+      visibleFrom: "sm",
+      render: (line) => line.days ?? "Full quarter",
+      footer: null,
+    },
+    {
+      accessor: "gross_amount",
+      title: "Gross",
+      textAlign: "right",
+      visibleFrom: "sm",
+      render: (line) => <Money value={line.gross_amount} currency={cur} />,
+      footer: <Money value={preview.gross_amount} currency={cur} fw={600} />,
+    },
+    {
+      accessor: "offset_amount",
+      title: "Offset",
+      textAlign: "right",
+      visibleFrom: "sm",
+      render: (line) => <Money value={line.offset_amount} currency={cur} />,
+      footer: <Money value={preview.offset_amount} currency={cur} fw={600} />,
+    },
+    {
+      accessor: "amount",
+      title: "Net",
+      textAlign: "right",
+      render: (line) => <Money value={line.amount} currency={cur} fw={600} />,
+      footer: <Money value={preview.total_amount} currency={cur} fw={600} />,
+    },
+  ];
+}
+
 /** The installment the API computed: its periods, each LP's share and the totals. Nothing is saved. */
 export function FeePreview({ preview }: { preview: FeeRunDetail }) {
   const cur = preview.currency;
@@ -48,85 +129,22 @@ export function FeePreview({ preview }: { preview: FeeRunDetail }) {
         <KpiCard label="Net fee billed" value={formatMoney(preview.total_amount, cur)} />
       </SimpleGrid>
       <Title order={5}>Periods</Title>
-      <TableCard minWidth={640}>
-        <Table horizontalSpacing="md" verticalSpacing="xs" aria-label="Fee periods">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>From</Table.Th>
-              <Table.Th>To</Table.Th>
-              <Table.Th ta="right">Days</Table.Th>
-              <Table.Th>Basis</Table.Th>
-              <Table.Th ta="right">Base</Table.Th>
-              <Table.Th ta="right">Annual rate</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {preview.periods.map((period) => (
-              <Table.Tr key={period.first_day} data-testid="fee-period-row">
-                <Table.Td>{formatDate(period.first_day)}</Table.Td>
-                <Table.Td>{formatDate(period.last_day)}</Table.Td>
-                <Table.Td ta="right">{period.is_full_quarter ? "Full quarter" : period.days}</Table.Td>
-                <Table.Td>{basisLabel(period.basis)}</Table.Td>
-                <Table.Td ta="right">
-                  <Money value={period.base} currency={cur} />
-                </Table.Td>
-                <Table.Td ta="right">{formatPercent(period.rate)}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </TableCard>
+      <DataTable
+        label="Fee periods"
+        columns={periodColumns(cur)}
+        records={preview.periods}
+        idAccessor="first_day"
+        rowAttributes={() => ({ "data-testid": "fee-period-row" })}
+      />
       <Title order={5}>Each LP&apos;s installment</Title>
-      <TableCard minWidth={640}>
-        <Table horizontalSpacing="md" verticalSpacing="xs" aria-label="Installments by LP">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Investor</Table.Th>
-              <Table.Th ta="right">Base</Table.Th>
-              <Table.Th ta="right">Days</Table.Th>
-              <Table.Th ta="right">Gross</Table.Th>
-              <Table.Th ta="right">Offset</Table.Th>
-              <Table.Th ta="right">Net</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {preview.installments.map((line) => (
-              <Table.Tr key={line.commitment_id} data-testid="installment-row">
-                <Table.Td>{line.investor_name}</Table.Td>
-                <Table.Td ta="right">
-                  <Money value={line.base_amount} currency={cur} />
-                </Table.Td>
-                <Table.Td ta="right">{line.days ?? "Full quarter"}</Table.Td>
-                <Table.Td ta="right">
-                  <Money value={line.gross_amount} currency={cur} />
-                </Table.Td>
-                <Table.Td ta="right">
-                  <Money value={line.offset_amount} currency={cur} />
-                </Table.Td>
-                <Table.Td ta="right">
-                  <Money value={line.amount} currency={cur} fw={600} />
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-          <Table.Tfoot>
-            <Table.Tr data-testid="installment-total">
-              <Table.Th>Total</Table.Th>
-              <Table.Td />
-              <Table.Td />
-              <Table.Td ta="right">
-                <Money value={preview.gross_amount} currency={cur} fw={600} />
-              </Table.Td>
-              <Table.Td ta="right">
-                <Money value={preview.offset_amount} currency={cur} fw={600} />
-              </Table.Td>
-              <Table.Td ta="right">
-                <Money value={preview.total_amount} currency={cur} fw={600} />
-              </Table.Td>
-            </Table.Tr>
-          </Table.Tfoot>
-        </Table>
-      </TableCard>
+      <DataTable
+        label="Installments by LP"
+        columns={installmentColumns(preview)}
+        records={preview.installments}
+        idAccessor="commitment_id"
+        rowAttributes={() => ({ "data-testid": "installment-row" })}
+        footerAttributes={{ "data-testid": "installment-total" }}
+      />
     </Stack>
   );
 }
@@ -145,7 +163,6 @@ interface BillPeriodFormProps {
  * new Idempotency-Key, so a request repeated by the network bills once.
  */
 export function BillPeriodForm({ fundId, defaultPeriodStart, onDone }: BillPeriodFormProps) {
-  const queryClient = useQueryClient();
   const [message, setMessage] = useState<string | null>(null);
   const [preview, setPreview] = useState<FeeRunDetail | null>(null);
   const form = useForm<BillPeriodValues>({
@@ -163,52 +180,48 @@ export function BillPeriodForm({ fundId, defaultPeriodStart, onDone }: BillPerio
     },
   });
 
-  const computePreview = useMutation({
-    mutationFn: (values: BillPeriodValues) =>
-      unwrap(
-        api.POST("/api/v1/funds/{fund_id}/fee-runs", {
-          params: { path: { fund_id: fundId } },
-          body: { period_start: values.period_start ?? "", preview: true, call: false },
-        }),
-      ),
-    onSuccess: (result, values) => {
-      if (form.getValues().period_start === values.period_start) setPreview(result);
-    },
-    onError: (error) => setMessage(applyProblemToForm(form, error)),
-  });
+  const computePreview = usePreviewFeeRun(fundId);
+  const post = useBillFeeRun(fundId);
+  const onError = (error: Error) => setMessage(applyProblemToForm(form, error));
 
-  const post = useMutation({
-    mutationFn: ({ values, key }: { values: BillPeriodValues; key: string }) =>
-      unwrap(
-        api.POST("/api/v1/funds/{fund_id}/fee-runs", {
-          params: { path: { fund_id: fundId }, header: { "Idempotency-Key": key } },
-          body: toBody(values),
-        }),
-      ),
-    onSuccess: async (run) => {
-      const period = `${formatDate(run.period_start)} to ${formatDate(run.period_end)}`;
-      notifications.show({
-        message: run.capital_call_id
-          ? `The fees of ${period} are billed: ${formatMoney(run.total_amount, run.currency)}. A capital call for them is drafted.`
-          : `The fees of ${period} are billed: ${formatMoney(run.total_amount, run.currency)}.`,
-        color: "teal",
-      });
-      onDone();
-      await refreshFund(queryClient, fundId, run.capital_call_id !== null);
-    },
-    onError: (error) => {
-      setMessage(applyProblemToForm(form, error));
-      if (error instanceof ApiError && error.status === 409) setPreview(null);
-    },
-  });
+  function requestPreview(values: BillPeriodValues) {
+    computePreview.mutate(values.period_start ?? "", {
+      onSuccess: (result) => {
+        if (form.getValues().period_start === values.period_start) setPreview(result);
+      },
+      onError,
+    });
+  }
+
+  function bill(values: BillPeriodValues) {
+    post.mutate(
+      { body: toBody(values), key: newIdempotencyKey() },
+      {
+        onSuccess: (run) => {
+          const period = `${formatDate(run.period_start)} to ${formatDate(run.period_end)}`;
+          notifications.show({
+            message: run.capital_call_id
+              ? `The fees of ${period} are billed: ${formatMoney(run.total_amount, run.currency)}. A capital call for them is drafted.`
+              : `The fees of ${period} are billed: ${formatMoney(run.total_amount, run.currency)}.`,
+            color: "teal",
+          });
+          onDone();
+        },
+        onError: (error) => {
+          onError(error);
+          if (error instanceof ApiError && error.status === 409) setPreview(null);
+        },
+      },
+    );
+  }
 
   const values = form.getValues();
   return (
     <form
       onSubmit={form.onSubmit((submitted) => {
         setMessage(null);
-        if (preview) post.mutate({ values: submitted, key: newIdempotencyKey() });
-        else computePreview.mutate(submitted);
+        if (preview) bill(submitted);
+        else requestPreview(submitted);
       })}
       noValidate
       aria-label="Bill a period"

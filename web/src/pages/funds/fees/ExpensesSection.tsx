@@ -1,23 +1,17 @@
-import { Button, Group, Stack, Table, Text, Title, VisuallyHidden } from "@mantine/core";
+import { Button, Group, Stack, Text, Title, VisuallyHidden } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconPlus } from "@tabler/icons-react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
-import { api, unwrap } from "../../../api/client";
-import { ErrorAlert } from "../../../components/ErrorAlert";
-import { LoadMore } from "../../../components/LoadMore";
-import { TableCard } from "../../../components/TableCard";
-import { TableSkeleton } from "../../../components/TableSkeleton";
+import { DataTable, type DataTableColumn } from "../../../components/DataTable";
 import { formatDate, humanize } from "../../../components/formatting";
-import { CsvButton } from "../../../components/CsvButton";
 import { formatMoney } from "../shared/format";
 import { csvUrl } from "../shared/links";
 import { Money } from "../shared/Money";
 import type { Fund } from "../shared/queries";
 import { StatusBadge } from "../shared/StatusBadge";
 import { ConfirmCancelModal } from "./ConfirmCancelModal";
-import { refreshFund, useExpenses, type CompanyOption, type Expense } from "./fees";
+import { useCancelExpense, useExpenses, type CompanyOption, type Expense } from "./queries";
 import { RecordExpenseModal } from "./RecordExpenseModal";
 
 /** The categories offered when recording an expense; any other may be typed. */
@@ -50,7 +44,6 @@ interface ExpensesSectionProps {
  * the partners pro rata to commitments) and cancel one recorded by mistake while none of it is paid.
  */
 export function ExpensesSection({ fund, canWrite, companies }: ExpensesSectionProps) {
-  const queryClient = useQueryClient();
   const expenses = useExpenses(fund.id);
   const rows = expenses.rows;
   const [recording, setRecording] = useState(false);
@@ -61,131 +54,103 @@ export function ExpensesSection({ fund, canWrite, companies }: ExpensesSectionPr
   const companyNames = new Map((companies ?? []).map((company) => [company.value, company.label]));
   const categories = [...new Set([...COMMON_CATEGORIES, ...rows.map((row) => row.category)])].sort();
 
-  const cancel = useMutation({
-    mutationFn: (expense: Expense) =>
-      unwrap(
-        api.POST("/api/v1/expenses/{expense_id}/cancel", { params: { path: { expense_id: expense.id } } }),
-      ),
-    onSuccess: async (expense) => {
-      setConfirming(false);
-      notifications.show({
-        message: `The expense of ${formatMoney(expense.amount, expense.currency)} is cancelled; its entry is reversed.`,
-        color: "teal",
-      });
-      await refreshFund(queryClient, fund.id);
-    },
-  });
+  const cancel = useCancelExpense(fund.id);
+  const confirmCancel = (expense: Expense) =>
+    cancel.mutate(expense, {
+      onSuccess: (cancelled) => {
+        setConfirming(false);
+        notifications.show({
+          message: `The expense of ${formatMoney(cancelled.amount, cancelled.currency)} is cancelled; its entry is reversed.`,
+          color: "teal",
+        });
+      },
+    });
 
-  const columns = canWrite ? 6 : 5;
+  const columns: DataTableColumn<Expense>[] = [
+    { accessor: "expense_date", title: "Date", render: (expense) => formatDate(expense.expense_date) },
+    {
+      accessor: "category",
+      title: "Category",
+      visibleFrom: "sm",
+      render: (expense) => humanize(expense.category),
+    },
+    {
+      accessor: "vendor",
+      title: "Vendor and description",
+      visibleFrom: "sm",
+      render: (expense) => {
+        const company = expense.company_id ? companyNames.get(expense.company_id) : undefined;
+        return (
+          <>
+            <Text size="sm">{expense.vendor ?? "—"}</Text>
+            {expense.description || company ? (
+              <Text size="xs" c="dimmed">
+                {[expense.description, company].filter(Boolean).join(" · ")}
+              </Text>
+            ) : null}
+          </>
+        );
+      },
+    },
+    {
+      accessor: "amount",
+      title: "Amount",
+      textAlign: "right",
+      render: (expense) => <Money value={expense.amount} currency={expense.currency} />,
+    },
+    { accessor: "status", title: "Status", render: (expense) => <StatusBadge status={expense.status} /> },
+    {
+      accessor: "actions",
+      title: <VisuallyHidden>Actions</VisuallyHidden>,
+      textAlign: "right",
+      hidden: !canWrite,
+      render: (expense) =>
+        expense.status === "posted" ? (
+          <Button
+            size="xs"
+            variant="subtle"
+            color="red"
+            aria-label={`Cancel the expense of ${describe(expense)}`}
+            onClick={() => {
+              cancel.reset();
+              setCancelling(expense);
+              setConfirming(true);
+            }}
+          >
+            Cancel
+          </Button>
+        ) : null,
+    },
+  ];
+
   return (
     <Stack gap="sm">
-      <Group justify="space-between">
-        <Title order={4}>Expenses</Title>
-        <Group gap="sm">
-          <CsvButton href={csvUrl("/api/v1/funds/{fund_id}/expenses", { fund_id: fund.id })} />
-          {canWrite ? (
-            <Button
-              leftSection={<IconPlus size={16} />}
-              onClick={() => {
-                setSession((current) => current + 1);
-                setRecording(true);
-              }}
-            >
-              Record expense
-            </Button>
-          ) : null}
-        </Group>
-      </Group>
-      {expenses.isPending ? (
-        <TableSkeleton label="Loading expenses" />
-      ) : expenses.isError && rows.length === 0 ? (
-        <ErrorAlert
-          error={expenses.error}
-          onRetry={() => void expenses.refetch()}
-          isRetrying={expenses.isFetching}
-        />
-      ) : (
-        <>
-          <TableCard minWidth={820}>
-            <Table horizontalSpacing="md" verticalSpacing="xs" highlightOnHover aria-label="Expenses">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Date</Table.Th>
-                  <Table.Th>Category</Table.Th>
-                  <Table.Th>Vendor and description</Table.Th>
-                  <Table.Th ta="right">Amount</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  {canWrite ? (
-                    <Table.Th>
-                      <VisuallyHidden>Actions</VisuallyHidden>
-                    </Table.Th>
-                  ) : null}
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {rows.length === 0 ? (
-                  <Table.Tr>
-                    <Table.Td colSpan={columns}>
-                      <Text c="dimmed" size="sm" ta="center" py="md">
-                        No expenses were recorded yet.
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                ) : (
-                  rows.map((expense) => {
-                    const company = expense.company_id ? companyNames.get(expense.company_id) : undefined;
-                    return (
-                      <Table.Tr key={expense.id} data-testid="expense-row">
-                        <Table.Td>{formatDate(expense.expense_date)}</Table.Td>
-                        <Table.Td>{humanize(expense.category)}</Table.Td>
-                        <Table.Td>
-                          <Text size="sm">{expense.vendor ?? "—"}</Text>
-                          {expense.description || company ? (
-                            <Text size="xs" c="dimmed">
-                              {[expense.description, company].filter(Boolean).join(" · ")}
-                            </Text>
-                          ) : null}
-                        </Table.Td>
-                        <Table.Td ta="right">
-                          <Money value={expense.amount} currency={expense.currency} />
-                        </Table.Td>
-                        <Table.Td>
-                          <StatusBadge status={expense.status} />
-                        </Table.Td>
-                        {canWrite ? (
-                          <Table.Td ta="right">
-                            {expense.status === "posted" ? (
-                              <Button
-                                size="xs"
-                                variant="subtle"
-                                color="red"
-                                aria-label={`Cancel the expense of ${describe(expense)}`}
-                                onClick={() => {
-                                  cancel.reset();
-                                  setCancelling(expense);
-                                  setConfirming(true);
-                                }}
-                              >
-                                Cancel
-                              </Button>
-                            ) : null}
-                          </Table.Td>
-                        ) : null}
-                      </Table.Tr>
-                    );
-                  })
-                )}
-              </Table.Tbody>
-            </Table>
-          </TableCard>
-          <LoadMore
-            hasNextPage={expenses.hasNextPage}
-            isFetchingNextPage={expenses.isFetchingNextPage}
-            error={expenses.error}
-            fetchNextPage={() => void expenses.fetchNextPage()}
-          />
-        </>
-      )}
+      <DataTable
+        label="Expenses"
+        columns={columns}
+        records={rows}
+        idAccessor="id"
+        query={expenses}
+        noRecordsText="No expenses were recorded yet."
+        csvHref={csvUrl("/api/v1/funds/{fund_id}/expenses", { fund_id: fund.id })}
+        rowAttributes={() => ({ "data-testid": "expense-row" })}
+        toolbar={
+          <Group justify="space-between" style={{ flex: 1 }} gap="sm">
+            <Title order={4}>Expenses</Title>
+            {canWrite ? (
+              <Button
+                leftSection={<IconPlus size={16} />}
+                onClick={() => {
+                  setSession((current) => current + 1);
+                  setRecording(true);
+                }}
+              >
+                Record expense
+              </Button>
+            ) : null}
+          </Group>
+        }
+      />
       {canWrite ? (
         <>
           <RecordExpenseModal
@@ -204,7 +169,7 @@ export function ExpensesSection({ fund, canWrite, companies }: ExpensesSectionPr
             errorTitle="The expense could not be cancelled"
             error={cancel.error}
             isPending={cancel.isPending}
-            onConfirm={() => cancelling && cancel.mutate(cancelling)}
+            onConfirm={() => cancelling && confirmCancel(cancelling)}
             onClose={() => setConfirming(false)}
           >
             {cancelling

@@ -1,17 +1,11 @@
-import { Anchor, Button, Group, Stack, Table, Text, Title, VisuallyHidden } from "@mantine/core";
+import { Anchor, Button, Group, Stack, Title, VisuallyHidden } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconReceipt } from "@tabler/icons-react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "react-router";
 
-import { api, unwrap } from "../../../api/client";
-import { ErrorAlert } from "../../../components/ErrorAlert";
-import { LoadMore } from "../../../components/LoadMore";
-import { TableCard } from "../../../components/TableCard";
-import { TableSkeleton } from "../../../components/TableSkeleton";
+import { DataTable, type DataTableColumn } from "../../../components/DataTable";
 import { formatDate } from "../../../components/formatting";
-import { CsvButton } from "../../../components/CsvButton";
 import { formatMoney } from "../shared/format";
 import { csvUrl } from "../shared/links";
 import { Money } from "../shared/Money";
@@ -19,7 +13,8 @@ import type { Fund } from "../shared/queries";
 import { StatusBadge } from "../shared/StatusBadge";
 import { BillPeriodModal } from "./BillPeriodModal";
 import { ConfirmCancelModal } from "./ConfirmCancelModal";
-import { nextBillingDate, refreshFund, useFeeRuns, type FeeRun } from "./fees";
+import { nextBillingDate } from "./fees";
+import { useCancelFeeRun, useFeeRuns, type FeeRun } from "./queries";
 
 function period(run: FeeRun): string {
   return `${formatDate(run.period_start)} – ${formatDate(run.period_end)}`;
@@ -31,7 +26,6 @@ function period(run: FeeRun): string {
  * the next period and cancel a run billed by mistake.
  */
 export function FeeRunsSection({ fund, canWrite }: { fund: Fund; canWrite: boolean }) {
-  const queryClient = useQueryClient();
   const runs = useFeeRuns(fund.id);
   const rows = runs.rows;
   const [billing, setBilling] = useState(false);
@@ -40,132 +34,112 @@ export function FeeRunsSection({ fund, canWrite }: { fund: Fund; canWrite: boole
   const [cancelling, setCancelling] = useState<FeeRun | null>(null);
   const [confirming, setConfirming] = useState(false);
 
-  const cancel = useMutation({
-    mutationFn: (run: FeeRun) =>
-      unwrap(
-        api.POST("/api/v1/fee-runs/{fee_run_id}/cancel", { params: { path: { fee_run_id: run.id ?? "" } } }),
-      ),
-    onSuccess: async (run) => {
-      setConfirming(false);
-      notifications.show({
-        message: `The fees of ${period(run)} are cancelled; their entry is reversed.`,
-        color: "teal",
-      });
-      await refreshFund(queryClient, fund.id, run.capital_call_id !== null);
-    },
-  });
+  const cancel = useCancelFeeRun(fund.id);
+  const confirmCancel = (run: FeeRun) =>
+    cancel.mutate(run, {
+      onSuccess: (cancelled) => {
+        setConfirming(false);
+        notifications.show({
+          message: `The fees of ${period(cancelled)} are cancelled; their entry is reversed.`,
+          color: "teal",
+        });
+      },
+    });
 
-  const columns = canWrite ? 8 : 7;
+  const columns: DataTableColumn<FeeRun>[] = [
+    { accessor: "period_start", title: "Period", render: (run) => period(run) },
+    { accessor: "due_date", title: "Due", visibleFrom: "sm", render: (run) => formatDate(run.due_date) },
+    {
+      accessor: "gross_amount",
+      title: "Gross",
+      textAlign: "right",
+      visibleFrom: "md",
+      render: (run) => <Money value={run.gross_amount} currency={run.currency} />,
+    },
+    {
+      accessor: "offset_amount",
+      title: "Offset",
+      textAlign: "right",
+      visibleFrom: "md",
+      render: (run) => <Money value={run.offset_amount} currency={run.currency} />,
+    },
+    {
+      accessor: "total_amount",
+      title: "Net",
+      textAlign: "right",
+      render: (run) => <Money value={run.total_amount} currency={run.currency} fw={600} />,
+    },
+    {
+      accessor: "status",
+      title: "Status",
+      render: (run) => (run.status ? <StatusBadge status={run.status} /> : null),
+    },
+    {
+      accessor: "capital_call_id",
+      title: "Capital call",
+      visibleFrom: "sm",
+      render: (run) =>
+        run.capital_call_id ? (
+          <Anchor component={Link} to={`/capital-calls/${run.capital_call_id}`} size="sm">
+            Open the call
+          </Anchor>
+        ) : (
+          "—"
+        ),
+    },
+    {
+      accessor: "actions",
+      title: <VisuallyHidden>Actions</VisuallyHidden>,
+      textAlign: "right",
+      hidden: !canWrite,
+      render: (run) =>
+        run.status === "posted" ? (
+          <Button
+            size="xs"
+            variant="subtle"
+            color="red"
+            aria-label={`Cancel the fees of ${period(run)}`}
+            onClick={() => {
+              cancel.reset();
+              setCancelling(run);
+              setConfirming(true);
+            }}
+          >
+            Cancel
+          </Button>
+        ) : null,
+    },
+  ];
+
   return (
     <Stack gap="sm">
-      <Group justify="space-between">
-        <Title order={4}>Management fees</Title>
-        <Group gap="sm">
-          <CsvButton href={csvUrl("/api/v1/funds/{fund_id}/fee-runs", { fund_id: fund.id })} />
-          {canWrite ? (
-            <Button
-              leftSection={<IconReceipt size={16} />}
-              disabled={runs.isPending}
-              onClick={() => {
-                setSession((current) => current + 1);
-                setBilling(true);
-              }}
-            >
-              Bill a period
-            </Button>
-          ) : null}
-        </Group>
-      </Group>
-      {runs.isPending ? (
-        <TableSkeleton label="Loading fee runs" />
-      ) : runs.isError && rows.length === 0 ? (
-        <ErrorAlert error={runs.error} onRetry={() => void runs.refetch()} isRetrying={runs.isFetching} />
-      ) : (
-        <>
-          <TableCard minWidth={900}>
-            <Table horizontalSpacing="md" verticalSpacing="xs" highlightOnHover aria-label="Fee runs">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Period</Table.Th>
-                  <Table.Th>Due</Table.Th>
-                  <Table.Th ta="right">Gross</Table.Th>
-                  <Table.Th ta="right">Offset</Table.Th>
-                  <Table.Th ta="right">Net</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Capital call</Table.Th>
-                  {canWrite ? (
-                    <Table.Th>
-                      <VisuallyHidden>Actions</VisuallyHidden>
-                    </Table.Th>
-                  ) : null}
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {rows.length === 0 ? (
-                  <Table.Tr>
-                    <Table.Td colSpan={columns}>
-                      <Text c="dimmed" size="sm" ta="center" py="md">
-                        No management fees were billed yet.
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                ) : (
-                  rows.map((run) => (
-                    <Table.Tr key={run.id ?? run.period_start} data-testid="fee-run-row">
-                      <Table.Td>{period(run)}</Table.Td>
-                      <Table.Td>{formatDate(run.due_date)}</Table.Td>
-                      <Table.Td ta="right">
-                        <Money value={run.gross_amount} currency={run.currency} />
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        <Money value={run.offset_amount} currency={run.currency} />
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        <Money value={run.total_amount} currency={run.currency} fw={600} />
-                      </Table.Td>
-                      <Table.Td>{run.status ? <StatusBadge status={run.status} /> : null}</Table.Td>
-                      <Table.Td>
-                        {run.capital_call_id ? (
-                          <Anchor component={Link} to={`/capital-calls/${run.capital_call_id}`} size="sm">
-                            Open the call
-                          </Anchor>
-                        ) : (
-                          "—"
-                        )}
-                      </Table.Td>
-                      {canWrite ? (
-                        <Table.Td ta="right">
-                          {run.status === "posted" ? (
-                            <Button
-                              size="xs"
-                              variant="subtle"
-                              color="red"
-                              aria-label={`Cancel the fees of ${period(run)}`}
-                              onClick={() => {
-                                cancel.reset();
-                                setCancelling(run);
-                                setConfirming(true);
-                              }}
-                            >
-                              Cancel
-                            </Button>
-                          ) : null}
-                        </Table.Td>
-                      ) : null}
-                    </Table.Tr>
-                  ))
-                )}
-              </Table.Tbody>
-            </Table>
-          </TableCard>
-          <LoadMore
-            hasNextPage={runs.hasNextPage}
-            isFetchingNextPage={runs.isFetchingNextPage}
-            error={runs.error}
-            fetchNextPage={() => void runs.fetchNextPage()}
-          />
-        </>
-      )}
+      <DataTable
+        label="Fee runs"
+        columns={columns}
+        records={rows}
+        idAccessor={(run) => run.id ?? run.period_start}
+        query={runs}
+        noRecordsText="No management fees were billed yet."
+        csvHref={csvUrl("/api/v1/funds/{fund_id}/fee-runs", { fund_id: fund.id })}
+        rowAttributes={() => ({ "data-testid": "fee-run-row" })}
+        toolbar={
+          <Group justify="space-between" style={{ flex: 1 }} gap="sm">
+            <Title order={4}>Management fees</Title>
+            {canWrite ? (
+              <Button
+                leftSection={<IconReceipt size={16} />}
+                disabled={runs.isPending}
+                onClick={() => {
+                  setSession((current) => current + 1);
+                  setBilling(true);
+                }}
+              >
+                Bill a period
+              </Button>
+            ) : null}
+          </Group>
+        }
+      />
       {canWrite ? (
         <>
           <BillPeriodModal
@@ -182,7 +156,7 @@ export function FeeRunsSection({ fund, canWrite }: { fund: Fund; canWrite: boole
             errorTitle="The fee run could not be cancelled"
             error={cancel.error}
             isPending={cancel.isPending}
-            onConfirm={() => cancelling && cancel.mutate(cancelling)}
+            onConfirm={() => cancelling && confirmCancel(cancelling)}
             onClose={() => setConfirming(false)}
           >
             {cancelling

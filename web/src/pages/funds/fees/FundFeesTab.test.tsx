@@ -6,7 +6,7 @@ import type { Me } from "../../../auth/session";
 import { jsonResponse, problemResponse, renderWithProviders } from "../../../test/render";
 import { todayIso } from "../shared/format";
 import type { Fund } from "../shared/queries";
-import type { Expense, ExpenseDetail, FeeRun, FeeRunDetail, TransactionFee } from "./fees";
+import type { Expense, ExpenseDetail, FeeRun, FeeRunDetail, TransactionFee } from "./queries";
 import { FundFeesTab } from "./FundFeesTab";
 
 const FUND = {

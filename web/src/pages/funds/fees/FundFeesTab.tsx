@@ -4,7 +4,7 @@ import { hasPermission, useMe } from "../../../auth/session";
 import type { Fund } from "../shared/queries";
 import { ExpensesSection } from "./ExpensesSection";
 import { FeeRunsSection } from "./FeeRunsSection";
-import { useCompanyOptions } from "./fees";
+import { useCompanyOptions } from "./queries";
 import { TransactionFeesSection } from "./TransactionFeesSection";
 
 /**

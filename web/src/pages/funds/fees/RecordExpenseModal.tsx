@@ -7,25 +7,22 @@ import {
   Select,
   SimpleGrid,
   Stack,
-  Table,
   Text,
   TextInput,
   Textarea,
 } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
-import { api, unwrap } from "../../../api/client";
 import { applyProblemToForm } from "../../../api/forms";
-import { TableCard } from "../../../components/TableCard";
+import { DataTable, type DataTableColumn } from "../../../components/DataTable";
 import { formatDate, humanize } from "../../../components/formatting";
 import { DateField } from "../shared/DateField";
 import { formatMoney, parseAmount, todayIso } from "../shared/format";
 import { Money } from "../shared/Money";
 import { newIdempotencyKey } from "../shared/upload";
-import { refreshFund, type CompanyOption, type ExpenseDetail } from "./fees";
+import { useRecordExpense, type CompanyOption, type ExpenseCreate, type ExpenseDetail } from "./queries";
 
 interface ExpenseValues {
   expense_date: string | null;
@@ -34,6 +31,34 @@ interface ExpenseValues {
   vendor: string;
   description: string;
   company_id: string | null;
+}
+
+type ExpenseShare = ExpenseDetail["allocations"][number];
+
+function allocationColumns(expense: ExpenseDetail): DataTableColumn<ExpenseShare>[] {
+  return [
+    { accessor: "investor_name", title: "Partner", footer: "Total" },
+    {
+      accessor: "amount",
+      title: "Share",
+      textAlign: "right",
+      render: (share) => <Money value={share.amount} currency={expense.currency} />,
+      footer: <Money value={expense.amount} currency={expense.currency} fw={600} />,
+    },
+  ];
+}
+
+function toBody(values: ExpenseValues): ExpenseCreate {
+  const vendor = values.vendor.trim();
+  const description = values.description.trim();
+  return {
+    expense_date: values.expense_date ?? "",
+    amount: parseAmount(values.amount) ?? values.amount,
+    category: values.category.trim(),
+    ...(vendor ? { vendor } : {}),
+    ...(description ? { description } : {}),
+    ...(values.company_id ? { company_id: values.company_id } : {}),
+  };
 }
 
 /** How a recorded expense was charged: each partner's share, pro rata to commitments. */
@@ -45,34 +70,13 @@ export function ExpenseAllocation({ expense }: { expense: ExpenseDetail }) {
         The expense of {formatMoney(expense.amount, cur)} ({humanize(expense.category)},{" "}
         {formatDate(expense.expense_date)}) is charged to the partners pro rata to their commitments:
       </Text>
-      <TableCard minWidth={420}>
-        <Table horizontalSpacing="md" verticalSpacing="xs" aria-label="Expense allocation">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Partner</Table.Th>
-              <Table.Th ta="right">Share</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {expense.allocations.map((share) => (
-              <Table.Tr key={share.commitment_id} data-testid="expense-allocation-row">
-                <Table.Td>{share.investor_name}</Table.Td>
-                <Table.Td ta="right">
-                  <Money value={share.amount} currency={cur} />
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-          <Table.Tfoot>
-            <Table.Tr>
-              <Table.Th>Total</Table.Th>
-              <Table.Td ta="right">
-                <Money value={expense.amount} currency={cur} fw={600} />
-              </Table.Td>
-            </Table.Tr>
-          </Table.Tfoot>
-        </Table>
-      </TableCard>
+      <DataTable
+        label="Expense allocation"
+        columns={allocationColumns(expense)}
+        records={expense.allocations}
+        idAccessor="commitment_id"
+        rowAttributes={() => ({ "data-testid": "expense-allocation-row" })}
+      />
     </Stack>
   );
 }
@@ -100,7 +104,6 @@ export function RecordExpenseForm({
   onRecorded,
   onClose,
 }: RecordExpenseFormProps) {
-  const queryClient = useQueryClient();
   const [message, setMessage] = useState<string | null>(null);
   const form = useForm<ExpenseValues>({
     mode: "controlled",
@@ -119,40 +122,27 @@ export function RecordExpenseForm({
     },
   });
 
-  const record = useMutation({
-    mutationFn: ({ values, key }: { values: ExpenseValues; key: string }) => {
-      const vendor = values.vendor.trim();
-      const description = values.description.trim();
-      return unwrap(
-        api.POST("/api/v1/funds/{fund_id}/expenses", {
-          params: { path: { fund_id: fundId }, header: { "Idempotency-Key": key } },
-          body: {
-            expense_date: values.expense_date ?? "",
-            amount: parseAmount(values.amount) ?? values.amount,
-            category: values.category.trim(),
-            ...(vendor ? { vendor } : {}),
-            ...(description ? { description } : {}),
-            ...(values.company_id ? { company_id: values.company_id } : {}),
-          },
-        }),
-      );
-    },
-    onSuccess: async (expense) => {
-      notifications.show({
-        message: `The expense of ${formatMoney(expense.amount, expense.currency)} is recorded and charged to ${expense.allocations.length} partners.`,
-        color: "teal",
-      });
-      onRecorded(expense);
-      await refreshFund(queryClient, fundId);
-    },
-    onError: (error) => setMessage(applyProblemToForm(form, error)),
-  });
+  const record = useRecordExpense(fundId);
+  const submit = (values: ExpenseValues) =>
+    record.mutate(
+      { body: toBody(values), key: newIdempotencyKey() },
+      {
+        onSuccess: (expense) => {
+          notifications.show({
+            message: `The expense of ${formatMoney(expense.amount, expense.currency)} is recorded and charged to ${expense.allocations.length} partners.`,
+            color: "teal",
+          });
+          onRecorded(expense);
+        },
+        onError: (error) => setMessage(applyProblemToForm(form, error)),
+      },
+    );
 
   return (
     <form
       onSubmit={form.onSubmit((values) => {
         setMessage(null);
-        record.mutate({ values, key: newIdempotencyKey() });
+        submit(values);
       })}
       noValidate
       aria-label="Record expense"

@@ -6,8 +6,6 @@ import {
   Select,
   SimpleGrid,
   Stack,
-  Table,
-  Text,
   TextInput,
   Textarea,
   Title,
@@ -15,29 +13,39 @@ import {
 import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
 import { IconPlus } from "@tabler/icons-react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
-import { api, unwrap } from "../../../api/client";
 import { applyProblemToForm } from "../../../api/forms";
-import { ErrorAlert } from "../../../components/ErrorAlert";
-import { LoadMore } from "../../../components/LoadMore";
-import { TableCard } from "../../../components/TableCard";
-import { TableSkeleton } from "../../../components/TableSkeleton";
+import { DataTable, type DataTableColumn } from "../../../components/DataTable";
 import { formatDate } from "../../../components/formatting";
-import { CsvButton } from "../../../components/CsvButton";
 import { DateField } from "../shared/DateField";
 import { formatMoney, parseAmount, todayIso } from "../shared/format";
 import { csvUrl } from "../shared/links";
 import { Money } from "../shared/Money";
 import type { Fund } from "../shared/queries";
-import { refreshFund, useTransactionFees, type CompanyOption } from "./fees";
+import {
+  useRecordTransactionFee,
+  useTransactionFees,
+  type CompanyOption,
+  type TransactionFee,
+  type TransactionFeeCreate,
+} from "./queries";
 
 interface TransactionFeeValues {
   received_date: string | null;
   amount: string;
   company_id: string | null;
   description: string;
+}
+
+function toBody(values: TransactionFeeValues): TransactionFeeCreate {
+  const description = values.description.trim();
+  return {
+    received_date: values.received_date ?? "",
+    amount: parseAmount(values.amount) ?? values.amount,
+    ...(values.company_id ? { company_id: values.company_id } : {}),
+    ...(description ? { description } : {}),
+  };
 }
 
 interface TransactionFeeFormProps {
@@ -53,7 +61,6 @@ interface TransactionFeeFormProps {
  * company. The fund's books do not change; the next management fee installment is offset by it.
  */
 export function TransactionFeeForm({ fundId, currency, companies, onDone }: TransactionFeeFormProps) {
-  const queryClient = useQueryClient();
   const [message, setMessage] = useState<string | null>(null);
   const form = useForm<TransactionFeeValues>({
     mode: "controlled",
@@ -65,38 +72,25 @@ export function TransactionFeeForm({ fundId, currency, companies, onDone }: Tran
     },
   });
 
-  const record = useMutation({
-    mutationFn: (values: TransactionFeeValues) => {
-      const description = values.description.trim();
-      return unwrap(
-        api.POST("/api/v1/funds/{fund_id}/transaction-fees", {
-          params: { path: { fund_id: fundId } },
-          body: {
-            received_date: values.received_date ?? "",
-            amount: parseAmount(values.amount) ?? values.amount,
-            ...(values.company_id ? { company_id: values.company_id } : {}),
-            ...(description ? { description } : {}),
-          },
-        }),
-      );
-    },
-    onSuccess: async (fee) => {
-      notifications.show({
-        message: `The transaction fee of ${formatMoney(fee.amount, fee.currency)} is recorded; it offsets the next management fee installment.`,
-        color: "teal",
-      });
-      onDone();
-      await refreshFund(queryClient, fundId);
-    },
-    onError: (error) => setMessage(applyProblemToForm(form, error)),
-  });
+  const record = useRecordTransactionFee(fundId);
+  const submit = (values: TransactionFeeValues) =>
+    record.mutate(toBody(values), {
+      onSuccess: (fee) => {
+        notifications.show({
+          message: `The transaction fee of ${formatMoney(fee.amount, fee.currency)} is recorded; it offsets the next management fee installment.`,
+          color: "teal",
+        });
+        onDone();
+      },
+      onError: (error) => setMessage(applyProblemToForm(form, error)),
+    });
 
   const noCompany = companies !== null && companies.length === 0;
   return (
     <form
       onSubmit={form.onSubmit((values) => {
         setMessage(null);
-        record.mutate(values);
+        submit(values);
       })}
       noValidate
       aria-label="Record transaction fee"
@@ -167,73 +161,49 @@ export function TransactionFeesSection({ fund, canWrite, companies }: Transactio
   const [recording, setRecording] = useState(false);
   const [session, setSession] = useState(0);
   const companyNames = new Map((companies ?? []).map((company) => [company.value, company.label]));
+  const columns: DataTableColumn<TransactionFee>[] = [
+    { accessor: "received_date", title: "Received", render: (fee) => formatDate(fee.received_date) },
+    {
+      accessor: "company_id",
+      title: "Company",
+      render: (fee) => (fee.company_id && companyNames.get(fee.company_id)) ?? "—",
+    },
+    { accessor: "description", title: "Description", visibleFrom: "sm" },
+    {
+      accessor: "amount",
+      title: "Amount",
+      textAlign: "right",
+      render: (fee) => <Money value={fee.amount} currency={fee.currency} />,
+    },
+  ];
   return (
     <Stack gap="sm">
-      <Group justify="space-between">
-        <Title order={4}>Transaction fees</Title>
-        <Group gap="sm">
-          <CsvButton href={csvUrl("/api/v1/funds/{fund_id}/transaction-fees", { fund_id: fund.id })} />
-          {canWrite ? (
-            <Button
-              leftSection={<IconPlus size={16} />}
-              onClick={() => {
-                setSession((current) => current + 1);
-                setRecording(true);
-              }}
-            >
-              Record transaction fee
-            </Button>
-          ) : null}
-        </Group>
-      </Group>
-      {fees.isPending ? (
-        <TableSkeleton label="Loading transaction fees" />
-      ) : fees.isError && rows.length === 0 ? (
-        <ErrorAlert error={fees.error} onRetry={() => void fees.refetch()} isRetrying={fees.isFetching} />
-      ) : (
-        <>
-          <TableCard minWidth={680}>
-            <Table horizontalSpacing="md" verticalSpacing="xs" highlightOnHover aria-label="Transaction fees">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Received</Table.Th>
-                  <Table.Th>Company</Table.Th>
-                  <Table.Th>Description</Table.Th>
-                  <Table.Th ta="right">Amount</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {rows.length === 0 ? (
-                  <Table.Tr>
-                    <Table.Td colSpan={4}>
-                      <Text c="dimmed" size="sm" ta="center" py="md">
-                        No transaction fees were received yet.
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                ) : (
-                  rows.map((fee) => (
-                    <Table.Tr key={fee.id} data-testid="transaction-fee-row">
-                      <Table.Td>{formatDate(fee.received_date)}</Table.Td>
-                      <Table.Td>{(fee.company_id && companyNames.get(fee.company_id)) ?? "—"}</Table.Td>
-                      <Table.Td>{fee.description ?? "—"}</Table.Td>
-                      <Table.Td ta="right">
-                        <Money value={fee.amount} currency={fee.currency} />
-                      </Table.Td>
-                    </Table.Tr>
-                  ))
-                )}
-              </Table.Tbody>
-            </Table>
-          </TableCard>
-          <LoadMore
-            hasNextPage={fees.hasNextPage}
-            isFetchingNextPage={fees.isFetchingNextPage}
-            error={fees.error}
-            fetchNextPage={() => void fees.fetchNextPage()}
-          />
-        </>
-      )}
+      <DataTable
+        label="Transaction fees"
+        columns={columns}
+        records={rows}
+        idAccessor="id"
+        query={fees}
+        noRecordsText="No transaction fees were received yet."
+        csvHref={csvUrl("/api/v1/funds/{fund_id}/transaction-fees", { fund_id: fund.id })}
+        rowAttributes={() => ({ "data-testid": "transaction-fee-row" })}
+        toolbar={
+          <Group justify="space-between" style={{ flex: 1 }} gap="sm">
+            <Title order={4}>Transaction fees</Title>
+            {canWrite ? (
+              <Button
+                leftSection={<IconPlus size={16} />}
+                onClick={() => {
+                  setSession((current) => current + 1);
+                  setRecording(true);
+                }}
+              >
+                Record transaction fee
+              </Button>
+            ) : null}
+          </Group>
+        }
+      />
       {canWrite ? (
         <Modal opened={recording} onClose={() => setRecording(false)} title="Record transaction fee">
           <TransactionFeeForm
