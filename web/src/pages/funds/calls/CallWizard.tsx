@@ -10,31 +10,31 @@ import {
   SimpleGrid,
   Stack,
   Stepper,
-  Table,
   Text,
   TextInput,
   Textarea,
 } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { IconCircleCheck } from "@tabler/icons-react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "react-router";
 
-import { api, unwrap } from "../../../api/client";
 import { applyProblemToForm } from "../../../api/forms";
-import type { BodyOf, ResponseOf } from "../../../api/types";
-import { TableCard } from "../../../components/TableCard";
+import { DataTable, type DataTableColumn } from "../../../components/DataTable";
 import { formatDate, humanize } from "../../../components/formatting";
 import { DateField } from "../shared/DateField";
 import { formatMoney, parseAmount, todayIso } from "../shared/format";
 import { Money } from "../shared/Money";
 import { type Fund } from "../shared/queries";
-import { callKeys, fundKeys } from "../../../api/queryKeys";
+import {
+  useCreateCall,
+  usePreviewCall,
+  type CallCreate,
+  type CallPreview,
+  type CreatedCall,
+} from "./queries";
 
-type CallCreate = BodyOf<"/api/v1/funds/{fund_id}/capital-calls", "post">;
-type CallPreview = ResponseOf<"/api/v1/funds/{fund_id}/capital-calls/preview", "post">;
-type CreatedCall = ResponseOf<"/api/v1/funds/{fund_id}/capital-calls", "post">;
+type PreviewLine = CallPreview["lines"][number];
 
 interface CallFormValues {
   purpose: CallCreate["purpose"];
@@ -69,70 +69,68 @@ function toCallCreate(values: CallFormValues): CallCreate {
   };
 }
 
+function previewColumns(preview: CallPreview): DataTableColumn<PreviewLine>[] {
+  const cur = preview.currency;
+  return [
+    { accessor: "sequence", title: "#" },
+    {
+      accessor: "investor_name",
+      title: "Investor",
+      render: (line) => (
+        <Group gap={6} wrap="wrap">
+          <Text size="sm">{line.investor_name}</Text>
+          {line.capped ? (
+            <Badge size="xs" color="orange" variant="light" title="Called for all of its unfunded commitment">
+              Capped
+            </Badge>
+          ) : null}
+        </Group>
+      ),
+      footer: `Total (${preview.lines.length} LPs)`,
+    },
+    {
+      accessor: "commitment",
+      title: "Commitment",
+      textAlign: "right",
+      visibleFrom: "sm",
+      render: (line) => <Money value={line.commitment} currency={cur} />,
+    },
+    {
+      accessor: "unfunded_before",
+      title: "Unfunded before",
+      textAlign: "right",
+      visibleFrom: "sm",
+      render: (line) => <Money value={line.unfunded_before} currency={cur} />,
+      footer: <Money value={preview.total_unfunded} currency={cur} fw={700} />,
+    },
+    {
+      accessor: "amount",
+      title: "Called",
+      textAlign: "right",
+      render: (line) => <Money value={line.amount} currency={cur} fw={600} />,
+      footer: <Money value={preview.amount} currency={cur} fw={700} />,
+    },
+    {
+      accessor: "unfunded_after",
+      title: "Unfunded after",
+      textAlign: "right",
+      visibleFrom: "sm",
+      render: (line) => <Money value={line.unfunded_after} currency={cur} />,
+    },
+  ];
+}
+
 /** Step 2: what each LP would be called for, with the totals the API computed. */
 export function CallPreviewTable({ preview }: { preview: CallPreview }) {
-  const cur = preview.currency;
   return (
-    <TableCard minWidth={760}>
-      <Table horizontalSpacing="md" verticalSpacing="xs" aria-label="Allocation preview">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>#</Table.Th>
-            <Table.Th>Investor</Table.Th>
-            <Table.Th ta="right">Commitment</Table.Th>
-            <Table.Th ta="right">Unfunded before</Table.Th>
-            <Table.Th ta="right">Called</Table.Th>
-            <Table.Th ta="right">Unfunded after</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {preview.lines.map((line) => (
-            <Table.Tr key={line.commitment_id} data-testid="preview-line">
-              <Table.Td>{line.sequence}</Table.Td>
-              <Table.Td>
-                <Group gap={6} wrap="nowrap">
-                  <Text size="sm">{line.investor_name}</Text>
-                  {line.capped ? (
-                    <Badge
-                      size="xs"
-                      color="orange"
-                      variant="light"
-                      title="Called for all of its unfunded commitment"
-                    >
-                      Capped
-                    </Badge>
-                  ) : null}
-                </Group>
-              </Table.Td>
-              <Table.Td ta="right">
-                <Money value={line.commitment} currency={cur} />
-              </Table.Td>
-              <Table.Td ta="right">
-                <Money value={line.unfunded_before} currency={cur} />
-              </Table.Td>
-              <Table.Td ta="right">
-                <Money value={line.amount} currency={cur} fw={600} />
-              </Table.Td>
-              <Table.Td ta="right">
-                <Money value={line.unfunded_after} currency={cur} />
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-        <Table.Tfoot>
-          <Table.Tr data-testid="preview-total">
-            <Table.Th colSpan={3}>Total ({preview.lines.length} LPs)</Table.Th>
-            <Table.Th ta="right">
-              <Money value={preview.total_unfunded} currency={cur} fw={700} />
-            </Table.Th>
-            <Table.Th ta="right">
-              <Money value={preview.amount} currency={cur} fw={700} />
-            </Table.Th>
-            <Table.Th />
-          </Table.Tr>
-        </Table.Tfoot>
-      </Table>
-    </TableCard>
+    <DataTable
+      label="Allocation preview"
+      columns={previewColumns(preview)}
+      records={preview.lines}
+      idAccessor="commitment_id"
+      rowAttributes={() => ({ "data-testid": "preview-line" })}
+      footerAttributes={{ "data-testid": "preview-total" }}
+    />
   );
 }
 
@@ -141,7 +139,6 @@ export function CallPreviewTable({ preview }: { preview: CallPreview }) {
  * the LPs (nothing saved), then the draft itself, which a second person approves.
  */
 export function CallWizard({ fund }: { fund: Fund }) {
-  const queryClient = useQueryClient();
   const [step, setStep] = useState(0);
   const [message, setMessage] = useState<string | null>(null);
   const [preview, setPreview] = useState<CallPreview | null>(null);
@@ -169,36 +166,9 @@ export function CallWizard({ fund }: { fund: Fund }) {
     },
   });
 
-  const previewCall = useMutation({
-    mutationFn: (body: CallCreate) =>
-      unwrap(
-        api.POST("/api/v1/funds/{fund_id}/capital-calls/preview", {
-          params: { path: { fund_id: fund.id } },
-          body,
-        }),
-      ),
-    onSuccess: (result) => {
-      setPreview(result);
-      setStep(1);
-    },
-    onError: (error) => setMessage(applyProblemToForm(form, error)),
-  });
-
-  const createCall = useMutation({
-    mutationFn: (body: CallCreate) =>
-      unwrap(
-        api.POST("/api/v1/funds/{fund_id}/capital-calls", { params: { path: { fund_id: fund.id } }, body }),
-      ),
-    onSuccess: async (call) => {
-      setCreated(call);
-      setStep(2);
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: callKeys.all }),
-        queryClient.invalidateQueries({ queryKey: fundKeys.all }),
-      ]);
-    },
-    onError: (error) => setMessage(applyProblemToForm(form, error)),
-  });
+  const previewCall = usePreviewCall(fund.id);
+  const createCall = useCreateCall(fund.id);
+  const onError = (error: Error) => setMessage(applyProblemToForm(form, error));
 
   const values = form.getValues();
 
@@ -212,7 +182,13 @@ export function CallWizard({ fund }: { fund: Fund }) {
         <form
           onSubmit={form.onSubmit((submitted) => {
             setMessage(null);
-            previewCall.mutate(toCallCreate(submitted));
+            previewCall.mutate(toCallCreate(submitted), {
+              onSuccess: (result) => {
+                setPreview(result);
+                setStep(1);
+              },
+              onError,
+            });
           })}
           noValidate
           aria-label="Capital call details"
@@ -289,7 +265,13 @@ export function CallWizard({ fund }: { fund: Fund }) {
                 loading={createCall.isPending}
                 onClick={() => {
                   setMessage(null);
-                  createCall.mutate(toCallCreate(form.getValues()));
+                  createCall.mutate(toCallCreate(form.getValues()), {
+                    onSuccess: (call) => {
+                      setCreated(call);
+                      setStep(2);
+                    },
+                    onError,
+                  });
                 }}
               >
                 Create draft call

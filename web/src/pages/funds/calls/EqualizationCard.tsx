@@ -1,13 +1,13 @@
-import { Anchor, Table, Text, Title } from "@mantine/core";
+import { Anchor, Text, Title } from "@mantine/core";
 import { Link } from "react-router";
 
-import type { ResponseOf } from "../../../api/types";
-import { TableCard } from "../../../components/TableCard";
+import { DataTable, type DataTableColumn } from "../../../components/DataTable";
 import { formatDate } from "../../../components/formatting";
 import { formatPercent, sumAmounts } from "../shared/format";
 import { Money } from "../shared/Money";
 
-type CallDetail = ResponseOf<"/api/v1/capital-calls/{call_id}", "get">;
+import type { CallDetail } from "./queries";
+
 type EqualizationItem = NonNullable<CallDetail["equalization"]>[number];
 
 function ItemKind({ item }: { item: EqualizationItem }) {
@@ -19,6 +19,44 @@ function ItemKind({ item }: { item: EqualizationItem }) {
     );
   }
   return <>{item.kind === "fee" ? "Management fee" : "Capital call"}</>;
+}
+
+function equalizationColumns(
+  items: readonly EqualizationItem[],
+  currency: string,
+): DataTableColumn<EqualizationItem>[] {
+  return [
+    { accessor: "investor_name", title: "Investor", footer: "Total" },
+    { accessor: "kind", title: "Kind", render: (item) => <ItemKind item={item} /> },
+    {
+      accessor: "due_date",
+      title: "Due date",
+      visibleFrom: "sm",
+      render: (item) => formatDate(item.due_date),
+    },
+    {
+      accessor: "amount",
+      title: "Amount",
+      textAlign: "right",
+      render: (item) => <Money value={item.amount} currency={currency} />,
+      footer: <Money value={sumAmounts(items.map((item) => item.amount))} currency={currency} fw={700} />,
+    },
+    {
+      accessor: "rate",
+      title: "Rate",
+      textAlign: "right",
+      visibleFrom: "sm",
+      render: (item) => formatPercent(item.rate),
+    },
+    { accessor: "days", title: "Days", textAlign: "right", visibleFrom: "sm" },
+    {
+      accessor: "interest",
+      title: "Interest",
+      textAlign: "right",
+      render: (item) => <Money value={item.interest} currency={currency} />,
+      footer: <Money value={sumAmounts(items.map((item) => item.interest))} currency={currency} fw={700} />,
+    },
+  ];
 }
 
 /**
@@ -41,55 +79,16 @@ export function EqualizationCard({
         Each late closer pays the fees and calls due before its close as if it had been admitted at the first
         close, with interest from each due date to its close; the interest goes to the LPs admitted earlier.
       </Text>
-      <TableCard minWidth={820}>
-        <Table horizontalSpacing="md" verticalSpacing="xs" aria-label="Equalization catch-up">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Investor</Table.Th>
-              <Table.Th>Kind</Table.Th>
-              <Table.Th>Due date</Table.Th>
-              <Table.Th ta="right">Amount</Table.Th>
-              <Table.Th ta="right">Rate</Table.Th>
-              <Table.Th ta="right">Days</Table.Th>
-              <Table.Th ta="right">Interest</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {items.map((item) => (
-              <Table.Tr
-                key={`${item.commitment_id}-${item.source_call_id ?? item.source_fee_run_id ?? item.due_date}`}
-                data-testid="equalization-row"
-              >
-                <Table.Td>{item.investor_name}</Table.Td>
-                <Table.Td>
-                  <ItemKind item={item} />
-                </Table.Td>
-                <Table.Td>{formatDate(item.due_date)}</Table.Td>
-                <Table.Td ta="right">
-                  <Money value={item.amount} currency={currency} />
-                </Table.Td>
-                <Table.Td ta="right">{formatPercent(item.rate)}</Table.Td>
-                <Table.Td ta="right">{item.days}</Table.Td>
-                <Table.Td ta="right">
-                  <Money value={item.interest} currency={currency} />
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-          <Table.Tfoot>
-            <Table.Tr data-testid="equalization-total">
-              <Table.Th colSpan={3}>Total</Table.Th>
-              <Table.Td ta="right">
-                <Money value={sumAmounts(items.map((item) => item.amount))} currency={currency} fw={700} />
-              </Table.Td>
-              <Table.Td colSpan={2} />
-              <Table.Td ta="right">
-                <Money value={sumAmounts(items.map((item) => item.interest))} currency={currency} fw={700} />
-              </Table.Td>
-            </Table.Tr>
-          </Table.Tfoot>
-        </Table>
-      </TableCard>
+      <DataTable
+        label="Equalization catch-up"
+        columns={equalizationColumns(items, currency)}
+        records={items}
+        idAccessor={(item) =>
+          `${item.commitment_id}-${item.source_call_id ?? item.source_fee_run_id ?? item.due_date}`
+        }
+        rowAttributes={() => ({ "data-testid": "equalization-row" })}
+        footerAttributes={{ "data-testid": "equalization-total" }}
+      />
     </div>
   );
 }

@@ -1,19 +1,13 @@
 import { Alert, Button, Group, Paper, Select, SimpleGrid, Stack, TextInput, Title } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
-import { api, unwrap } from "../../../api/client";
 import { applyProblemToForm } from "../../../api/forms";
-import type { BodyOf, ResponseOf } from "../../../api/types";
 import { DateField } from "../shared/DateField";
 import { formatMoney, isZero, parseAmount, todayIso } from "../shared/format";
 import { newIdempotencyKey } from "../shared/upload";
-import { callKeys, fundKeys, paymentKeys } from "../../../api/queryKeys";
-
-type CallDetail = ResponseOf<"/api/v1/capital-calls/{call_id}", "get">;
-type PaymentCreate = BodyOf<"/api/v1/capital-calls/{call_id}/payments", "post">;
+import { useRecordCallPayment, type CallDetail, type PaymentCreate } from "./queries";
 
 interface PaymentFormValues {
   allocation_id: string | null;
@@ -28,7 +22,6 @@ interface PaymentFormValues {
  * Idempotency-Key, so a request repeated by the network records the payment once.
  */
 export function RecordPaymentForm({ call }: { call: CallDetail }) {
-  const queryClient = useQueryClient();
   const [message, setMessage] = useState<string | null>(null);
   const open = call.allocations.filter((allocation) => !isZero(allocation.outstanding));
   const form = useForm<PaymentFormValues>({
@@ -47,38 +40,32 @@ export function RecordPaymentForm({ call }: { call: CallDetail }) {
     },
   });
 
-  const record = useMutation({
-    mutationFn: ({ values, key }: { values: PaymentFormValues; key: string }) => {
-      const allocation = call.allocations.find((a) => a.id === values.allocation_id);
-      const reference = values.reference.trim();
-      return unwrap(
-        api.POST("/api/v1/capital-calls/{call_id}/payments", {
-          params: { path: { call_id: call.id }, header: { "Idempotency-Key": key } },
-          body: {
-            investor_id: allocation?.investor_id ?? "",
-            commitment_id: allocation?.commitment_id ?? null,
-            amount: parseAmount(values.amount) ?? values.amount,
-            received_date: values.received_date ?? "",
-            method: values.method,
-            ...(reference ? { reference } : {}),
-          },
-        }),
-      );
-    },
-    onSuccess: async (payment) => {
-      form.reset();
-      notifications.show({
-        message: `${formatMoney(payment.amount, payment.currency)} from ${payment.investor_name} is recorded.`,
-        color: "teal",
-      });
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: callKeys.all }),
-        queryClient.invalidateQueries({ queryKey: paymentKeys.all }),
-        queryClient.invalidateQueries({ queryKey: fundKeys.all }),
-      ]);
-    },
-    onError: (error) => setMessage(applyProblemToForm(form, error)),
-  });
+  const record = useRecordCallPayment(call.id);
+  const submit = (values: PaymentFormValues) => {
+    const allocation = call.allocations.find((a) => a.id === values.allocation_id);
+    const reference = values.reference.trim();
+    const body: PaymentCreate = {
+      investor_id: allocation?.investor_id ?? "",
+      commitment_id: allocation?.commitment_id ?? null,
+      amount: parseAmount(values.amount) ?? values.amount,
+      received_date: values.received_date ?? "",
+      method: values.method,
+      ...(reference ? { reference } : {}),
+    };
+    record.mutate(
+      { body, key: newIdempotencyKey() },
+      {
+        onSuccess: (payment) => {
+          form.reset();
+          notifications.show({
+            message: `${formatMoney(payment.amount, payment.currency)} from ${payment.investor_name} is recorded.`,
+            color: "teal",
+          });
+        },
+        onError: (error) => setMessage(applyProblemToForm(form, error)),
+      },
+    );
+  };
 
   const choose = (allocationId: string | null) => {
     const allocation = call.allocations.find((a) => a.id === allocationId);
@@ -97,7 +84,7 @@ export function RecordPaymentForm({ call }: { call: CallDetail }) {
       <form
         onSubmit={form.onSubmit((values) => {
           setMessage(null);
-          record.mutate({ values, key: newIdempotencyKey() });
+          submit(values);
         })}
         noValidate
         aria-label="Record a payment"
