@@ -2,15 +2,10 @@ import { Alert, Anchor, Button, Group, Modal, Paper, SimpleGrid, Stack, Text, Ti
 import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
 import { IconArrowLeft, IconCash, IconCheck, IconSend, IconX } from "@tabler/icons-react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 
-import { useDistribution } from "./queries";
-
-import { api, unwrap } from "../../../api/client";
 import { ApiError, errorMessage } from "../../../api/problem";
-import type { ResponseOf } from "../../../api/types";
 import { useMe } from "../../../auth/session";
 import { ErrorAlert } from "../../../components/ErrorAlert";
 import { FullPageLoader } from "../../../components/FullPageLoader";
@@ -22,11 +17,13 @@ import { KpiCard } from "../shared/KpiCard";
 import { apiUrl } from "../shared/links";
 import { StatusBadge } from "../shared/StatusBadge";
 import { newIdempotencyKey } from "../shared/upload";
+import {
+  useDistribution,
+  useDistributionAction,
+  type Distribution,
+  type DistributionAction as Action,
+} from "./queries";
 import { WaterfallTables } from "./WaterfallTables";
-import { distributionKeys, fundKeys } from "../../../api/queryKeys";
-
-type Distribution = ResponseOf<"/api/v1/distributions/{distribution_id}", "get">;
-type Action = "approve" | "issue" | "pay" | "cancel";
 
 /** Statuses a distribution can be cancelled from: an issued one has its issue entries reversed. */
 const CANCELLABLE: readonly string[] = ["draft", "approved", "issued"];
@@ -70,43 +67,33 @@ export function DistributionDetail({ distribution }: { distribution: Distributio
   const me = useMe();
   const permissions = me.data?.permissions ?? [];
   const canWrite = permissions.includes("distribution:write");
-  const queryClient = useQueryClient();
   const [failure, setFailure] = useState<{ action: Action; error: unknown } | null>(null);
   const [confirmingCancel, setConfirmingCancel] = useState(false);
   const status = distribution.status;
 
-  const act = useMutation({
-    mutationFn: ({ action, paidDate }: { action: Action; paidDate?: string }) => {
-      const params = { path: { distribution_id: distribution.id } };
-      if (action === "approve")
-        return unwrap(api.POST("/api/v1/distributions/{distribution_id}/approve", { params }));
-      if (action === "issue")
-        return unwrap(api.POST("/api/v1/distributions/{distribution_id}/issue", { params }));
-      if (action === "pay") {
-        return unwrap(
-          api.POST("/api/v1/distributions/{distribution_id}/pay", {
-            params: { ...params, header: { "Idempotency-Key": newIdempotencyKey() } },
-            body: { paid_date: paidDate ?? "" },
-          }),
-        );
-      }
-      return unwrap(api.POST("/api/v1/distributions/{distribution_id}/cancel", { params }));
+  const workflow = useDistributionAction(distribution.id);
+  const act = {
+    ...workflow,
+    mutate: (step: { action: Action; paidDate?: string }) => {
+      setFailure(null);
+      workflow.mutate(
+        { ...step, ...(step.action === "pay" ? { key: newIdempotencyKey() } : {}) },
+        {
+          onSuccess: (updated) => {
+            setConfirmingCancel(false);
+            notifications.show({
+              message: `Distribution ${updated.number} is ${DONE[step.action]}.`,
+              color: "teal",
+            });
+          },
+          onError: (error) => {
+            setConfirmingCancel(false);
+            setFailure({ action: step.action, error });
+          },
+        },
+      );
     },
-    onMutate: () => setFailure(null),
-    onSuccess: async (updated, { action }) => {
-      setConfirmingCancel(false);
-      queryClient.setQueryData(distributionKeys.detail(distribution.id), updated);
-      notifications.show({ message: `Distribution ${updated.number} is ${DONE[action]}.`, color: "teal" });
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: distributionKeys.all }),
-        queryClient.invalidateQueries({ queryKey: fundKeys.all }),
-      ]);
-    },
-    onError: (error, { action }) => {
-      setConfirmingCancel(false);
-      setFailure({ action, error });
-    },
-  });
+  };
   const pending = (action: Action) => act.isPending && act.variables.action === action;
   const cur = distribution.currency;
   const isConflict = failure?.error instanceof ApiError && failure.error.status === 409;

@@ -15,24 +15,23 @@ import {
 } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { IconCircleCheck } from "@tabler/icons-react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "react-router";
 
-import { api, unwrap } from "../../../api/client";
 import { applyProblemToForm } from "../../../api/forms";
-import type { BodyOf, ResponseOf } from "../../../api/types";
 import { hasPermission, useMe } from "../../../auth/session";
 import { formatDate, humanize } from "../../../components/formatting";
 import { DateField } from "../shared/DateField";
 import { formatMoney, parseAmount, todayIso } from "../shared/format";
-import { PICKER_LIMIT, type Fund } from "../shared/queries";
+import { useCompanyOptions, type Fund } from "../shared/queries";
+import {
+  useCreateDistribution,
+  usePreviewDistribution,
+  type CreatedDistribution as Created,
+  type DistributionCreate,
+  type Waterfall as Preview,
+} from "./queries";
 import { WaterfallTables } from "./WaterfallTables";
-import { distributionKeys, fundKeys } from "../../../api/queryKeys";
-
-type DistributionCreate = BodyOf<"/api/v1/funds/{fund_id}/distributions", "post">;
-type Preview = ResponseOf<"/api/v1/funds/{fund_id}/distributions/preview", "post">;
-type Created = ResponseOf<"/api/v1/funds/{fund_id}/distributions", "post">;
 
 interface DistributionFormValues {
   source: DistributionCreate["source"];
@@ -70,23 +69,12 @@ function toBody(values: DistributionFormValues): DistributionCreate {
 /** Draft a distribution: proceeds and date, the waterfall the API previews, then the draft. */
 export function DistributionWizard({ fund }: { fund: Fund }) {
   const me = useMe();
-  const queryClient = useQueryClient();
   const [step, setStep] = useState(0);
   const [message, setMessage] = useState<string | null>(null);
   const [preview, setPreview] = useState<Preview | null>(null);
   const [created, setCreated] = useState<Created | null>(null);
   const canReadPortfolio = hasPermission(me.data, "valuation:read");
-  const companies = useQuery({
-    queryKey: fundKeys.part(fund.id, "companies", "options"),
-    enabled: canReadPortfolio,
-    queryFn: () =>
-      unwrap(
-        api.GET("/api/v1/funds/{fund_id}/portfolio-companies", {
-          params: { path: { fund_id: fund.id }, query: { limit: PICKER_LIMIT } },
-        }),
-      ),
-    select: (page) => page.items.map((company) => ({ value: company.id, label: company.name })),
-  });
+  const companies = useCompanyOptions(fund.id, canReadPortfolio);
   const form = useForm<DistributionFormValues>({
     mode: "controlled",
     initialValues: {
@@ -111,35 +99,9 @@ export function DistributionWizard({ fund }: { fund: Fund }) {
   });
   const values = form.getValues();
 
-  const previewDistribution = useMutation({
-    mutationFn: (body: DistributionCreate) =>
-      unwrap(
-        api.POST("/api/v1/funds/{fund_id}/distributions/preview", {
-          params: { path: { fund_id: fund.id } },
-          body,
-        }),
-      ),
-    onSuccess: (result) => {
-      setPreview(result);
-      setStep(1);
-    },
-    onError: (error) => setMessage(applyProblemToForm(form, error)),
-  });
-  const create = useMutation({
-    mutationFn: (body: DistributionCreate) =>
-      unwrap(
-        api.POST("/api/v1/funds/{fund_id}/distributions", { params: { path: { fund_id: fund.id } }, body }),
-      ),
-    onSuccess: async (distribution) => {
-      setCreated(distribution);
-      setStep(2);
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: distributionKeys.all }),
-        queryClient.invalidateQueries({ queryKey: fundKeys.all }),
-      ]);
-    },
-    onError: (error) => setMessage(applyProblemToForm(form, error)),
-  });
+  const previewDistribution = usePreviewDistribution(fund.id);
+  const create = useCreateDistribution(fund.id);
+  const onError = (error: Error) => setMessage(applyProblemToForm(form, error));
 
   return (
     <Stepper
@@ -151,7 +113,13 @@ export function DistributionWizard({ fund }: { fund: Fund }) {
         <form
           onSubmit={form.onSubmit((submitted) => {
             setMessage(null);
-            previewDistribution.mutate(toBody(submitted));
+            previewDistribution.mutate(toBody(submitted), {
+              onSuccess: (result) => {
+                setPreview(result);
+                setStep(1);
+              },
+              onError,
+            });
           })}
           noValidate
           aria-label="Distribution details"
@@ -231,7 +199,13 @@ export function DistributionWizard({ fund }: { fund: Fund }) {
                 loading={create.isPending}
                 onClick={() => {
                   setMessage(null);
-                  create.mutate(toBody(form.getValues()));
+                  create.mutate(toBody(form.getValues()), {
+                    onSuccess: (distribution) => {
+                      setCreated(distribution);
+                      setStep(2);
+                    },
+                    onError,
+                  });
                 }}
               >
                 Create draft distribution

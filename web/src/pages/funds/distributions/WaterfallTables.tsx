@@ -1,13 +1,12 @@
-import { Anchor, Badge, Group, Stack, Table, Text, Title } from "@mantine/core";
+import { Anchor, Badge, Group, Stack, Title } from "@mantine/core";
 import { IconFileTypePdf } from "@tabler/icons-react";
 import { Link } from "react-router";
 
-import type { ResponseOf } from "../../../api/types";
-import { TableCard } from "../../../components/TableCard";
+import { DataTable, type DataTableColumn } from "../../../components/DataTable";
 import { humanize } from "../../../components/formatting";
 import { Money } from "../shared/Money";
+import type { Waterfall } from "./queries";
 
-type Waterfall = ResponseOf<"/api/v1/funds/{fund_id}/distributions/preview", "post">;
 type Tier = Waterfall["tiers"][number];
 type Partner = Waterfall["partners"][number];
 
@@ -19,6 +18,102 @@ interface WaterfallTablesProps {
   noticeUrl?: (investorId: string) => string;
 }
 
+function tierColumns(currency: string): DataTableColumn<Tier>[] {
+  return [
+    { accessor: "tier", title: "Tier", render: (tier) => humanize(tier.tier) },
+    {
+      accessor: "lp_amount",
+      title: "To LPs",
+      textAlign: "right",
+      visibleFrom: "sm",
+      render: (tier) => <Money value={tier.lp_amount} currency={currency} />,
+    },
+    {
+      accessor: "gp_amount",
+      title: "To GP",
+      textAlign: "right",
+      visibleFrom: "sm",
+      render: (tier) => <Money value={tier.gp_amount} currency={currency} />,
+    },
+    {
+      accessor: "gp_carry",
+      title: "of which carry",
+      textAlign: "right",
+      visibleFrom: "md",
+      render: (tier) => <Money value={tier.gp_carry} currency={currency} />,
+    },
+    {
+      accessor: "amount",
+      title: "Tier total",
+      textAlign: "right",
+      render: (tier) => <Money value={tier.amount} currency={currency} fw={600} />,
+    },
+  ];
+}
+
+function partnerColumns(
+  currency: string,
+  noticeUrl: WaterfallTablesProps["noticeUrl"],
+): DataTableColumn<Partner>[] {
+  const money = (
+    key: "amount" | "carried_interest" | "withholding_amount" | "recallable_amount",
+    title: string,
+    visibleFrom: "sm" | "md",
+  ): DataTableColumn<Partner> => ({
+    accessor: key,
+    title,
+    textAlign: "right",
+    visibleFrom,
+    render: (partner) => <Money value={partner[key]} currency={currency} />,
+  });
+  return [
+    {
+      accessor: "investor_name",
+      title: "Partner",
+      render: (partner) => (
+        <Group gap={6} wrap="nowrap">
+          <Anchor component={Link} to={`/investors/${partner.investor_id}`} size="sm">
+            {partner.investor_name}
+          </Anchor>
+          {partner.is_gp ? (
+            <Badge size="xs" variant="outline">
+              GP
+            </Badge>
+          ) : null}
+        </Group>
+      ),
+    },
+    money("amount", "Gross", "sm"),
+    money("carried_interest", "Carried interest", "md"),
+    money("withholding_amount", "Withholding", "md"),
+    {
+      accessor: "net_amount",
+      title: "Net",
+      textAlign: "right",
+      render: (partner) => <Money value={partner.net_amount} currency={currency} fw={600} />,
+    },
+    money("recallable_amount", "Recallable", "md"),
+    {
+      accessor: "notice",
+      title: "Notice",
+      hidden: !noticeUrl,
+      render: (partner) => (
+        <Anchor
+          href={noticeUrl?.(partner.investor_id)}
+          target="_blank"
+          rel="noopener"
+          size="sm"
+          aria-label={`Notice for ${partner.investor_name} (PDF)`}
+        >
+          <Group gap={4} wrap="nowrap">
+            <IconFileTypePdf size={16} aria-hidden /> PDF
+          </Group>
+        </Anchor>
+      ),
+    },
+  ];
+}
+
 /** A distribution through the waterfall: what each tier paid the LPs and the GP, and each partner's share. */
 export function WaterfallTables({ tiers, partners, currency, noticeUrl }: WaterfallTablesProps) {
   return (
@@ -27,116 +122,26 @@ export function WaterfallTables({ tiers, partners, currency, noticeUrl }: Waterf
         <Title order={4} mb="xs">
           Waterfall tiers
         </Title>
-        <TableCard minWidth={640}>
-          <Table horizontalSpacing="md" verticalSpacing="xs" aria-label="Waterfall tiers">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Tier</Table.Th>
-                <Table.Th ta="right">To LPs</Table.Th>
-                <Table.Th ta="right">To GP</Table.Th>
-                <Table.Th ta="right">of which carry</Table.Th>
-                <Table.Th ta="right">Tier total</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {tiers.map((tier) => (
-                <Table.Tr key={tier.tier} data-testid="tier-row">
-                  <Table.Td>{humanize(tier.tier)}</Table.Td>
-                  <Table.Td ta="right">
-                    <Money value={tier.lp_amount} currency={currency} />
-                  </Table.Td>
-                  <Table.Td ta="right">
-                    <Money value={tier.gp_amount} currency={currency} />
-                  </Table.Td>
-                  <Table.Td ta="right">
-                    <Money value={tier.gp_carry} currency={currency} />
-                  </Table.Td>
-                  <Table.Td ta="right">
-                    <Money value={tier.amount} currency={currency} fw={600} />
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </TableCard>
+        <DataTable
+          label="Waterfall tiers"
+          columns={tierColumns(currency)}
+          records={tiers}
+          idAccessor="tier"
+          rowAttributes={() => ({ "data-testid": "tier-row" })}
+        />
       </div>
       <div>
         <Title order={4} mb="xs">
           Partners
         </Title>
-        <TableCard minWidth={860}>
-          <Table horizontalSpacing="md" verticalSpacing="xs" aria-label="Partners' shares" highlightOnHover>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Partner</Table.Th>
-                <Table.Th ta="right">Gross</Table.Th>
-                <Table.Th ta="right">Carried interest</Table.Th>
-                <Table.Th ta="right">Withholding</Table.Th>
-                <Table.Th ta="right">Net</Table.Th>
-                <Table.Th ta="right">Recallable</Table.Th>
-                {noticeUrl ? <Table.Th>Notice</Table.Th> : null}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {partners.length === 0 ? (
-                <Table.Tr>
-                  <Table.Td colSpan={noticeUrl ? 7 : 6}>
-                    <Text size="sm" c="dimmed" ta="center" py="sm">
-                      No partner receives anything.
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              ) : (
-                partners.map((partner) => (
-                  <Table.Tr key={`${partner.investor_id}-${partner.is_gp}`} data-testid="partner-row">
-                    <Table.Td>
-                      <Group gap={6} wrap="nowrap">
-                        <Anchor component={Link} to={`/investors/${partner.investor_id}`} size="sm">
-                          {partner.investor_name}
-                        </Anchor>
-                        {partner.is_gp ? (
-                          <Badge size="xs" variant="outline">
-                            GP
-                          </Badge>
-                        ) : null}
-                      </Group>
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Money value={partner.amount} currency={currency} />
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Money value={partner.carried_interest} currency={currency} />
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Money value={partner.withholding_amount} currency={currency} />
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Money value={partner.net_amount} currency={currency} fw={600} />
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Money value={partner.recallable_amount} currency={currency} />
-                    </Table.Td>
-                    {noticeUrl ? (
-                      <Table.Td>
-                        <Anchor
-                          href={noticeUrl(partner.investor_id)}
-                          target="_blank"
-                          rel="noopener"
-                          size="sm"
-                          aria-label={`Notice for ${partner.investor_name} (PDF)`}
-                        >
-                          <Group gap={4} wrap="nowrap">
-                            <IconFileTypePdf size={16} aria-hidden /> PDF
-                          </Group>
-                        </Anchor>
-                      </Table.Td>
-                    ) : null}
-                  </Table.Tr>
-                ))
-              )}
-            </Table.Tbody>
-          </Table>
-        </TableCard>
+        <DataTable
+          label="Partners' shares"
+          columns={partnerColumns(currency, noticeUrl)}
+          records={partners}
+          idAccessor={(partner) => `${partner.investor_id}-${partner.is_gp}`}
+          noRecordsText="No partner receives anything."
+          rowAttributes={() => ({ "data-testid": "partner-row" })}
+        />
       </div>
     </Stack>
   );

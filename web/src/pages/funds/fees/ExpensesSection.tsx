@@ -8,10 +8,10 @@ import { formatDate, humanize } from "../../../components/formatting";
 import { formatMoney } from "../shared/format";
 import { csvUrl } from "../shared/links";
 import { Money } from "../shared/Money";
-import type { Fund } from "../shared/queries";
+import type { CompanyOption, Fund } from "../shared/queries";
 import { StatusBadge } from "../shared/StatusBadge";
 import { ConfirmCancelModal } from "./ConfirmCancelModal";
-import { useCancelExpense, useExpenses, type CompanyOption, type Expense } from "./queries";
+import { useCancelExpense, useExpenses, type Expense } from "./queries";
 import { RecordExpenseModal } from "./RecordExpenseModal";
 
 /** The categories offered when recording an expense; any other may be typed. */

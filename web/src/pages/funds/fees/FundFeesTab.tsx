@@ -1,10 +1,9 @@
 import { Stack, Text } from "@mantine/core";
 
 import { hasPermission, useMe } from "../../../auth/session";
-import type { Fund } from "../shared/queries";
+import { useCompanyOptions, type Fund } from "../shared/queries";
 import { ExpensesSection } from "./ExpensesSection";
 import { FeeRunsSection } from "./FeeRunsSection";
-import { useCompanyOptions } from "./queries";
 import { TransactionFeesSection } from "./TransactionFeesSection";
 
 /**

@@ -22,7 +22,8 @@ import { DateField } from "../shared/DateField";
 import { formatMoney, parseAmount, todayIso } from "../shared/format";
 import { Money } from "../shared/Money";
 import { newIdempotencyKey } from "../shared/upload";
-import { useRecordExpense, type CompanyOption, type ExpenseCreate, type ExpenseDetail } from "./queries";
+import type { CompanyOption } from "../shared/queries";
+import { useRecordExpense, type ExpenseCreate, type ExpenseDetail } from "./queries";
 
 interface ExpenseValues {
   expense_date: string | null;

@@ -22,11 +22,10 @@ import { DateField } from "../shared/DateField";
 import { formatMoney, parseAmount, todayIso } from "../shared/format";
 import { csvUrl } from "../shared/links";
 import { Money } from "../shared/Money";
-import type { Fund } from "../shared/queries";
+import type { CompanyOption, Fund } from "../shared/queries";
 import {
   useRecordTransactionFee,
   useTransactionFees,
-  type CompanyOption,
   type TransactionFee,
   type TransactionFeeCreate,
 } from "./queries";

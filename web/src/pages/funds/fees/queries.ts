@@ -1,11 +1,10 @@
 /** A fund's management fee runs, expenses and transaction fees: their shapes, reads and writes. */
-import { useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient, type QueryClient } from "@tanstack/react-query";
 
 import { api, unwrap } from "../../../api/client";
 import { useCursorList } from "../../../api/pagination";
 import { callKeys, feeKeys, fundKeys } from "../../../api/queryKeys";
 import type { BodyOf, ResponseOf } from "../../../api/types";
-import { PICKER_LIMIT } from "../shared/queries";
 
 export type FeeRun = ResponseOf<"/api/v1/funds/{fund_id}/fee-runs", "get">["items"][number];
 export type FeeRunDetail = ResponseOf<"/api/v1/funds/{fund_id}/fee-runs", "post">;
@@ -15,12 +14,6 @@ export type ExpenseDetail = ResponseOf<"/api/v1/funds/{fund_id}/expenses", "post
 export type ExpenseCreate = BodyOf<"/api/v1/funds/{fund_id}/expenses", "post">;
 export type TransactionFee = ResponseOf<"/api/v1/funds/{fund_id}/transaction-fees", "get">["items"][number];
 export type TransactionFeeCreate = BodyOf<"/api/v1/funds/{fund_id}/transaction-fees", "post">;
-
-/** A portfolio company as a picker offers it. */
-export interface CompanyOption {
-  value: string;
-  label: string;
-}
 
 /** The fund's fee runs, latest period first, page after page. */
 export function useFeeRuns(fundId: string) {
@@ -53,22 +46,6 @@ export function useTransactionFees(fundId: string) {
       }),
     ),
   );
-}
-
-/** The fund's portfolio companies as `{ value, label }` for a picker (for holders of valuation:read). */
-export function useCompanyOptions(fundId: string, enabled: boolean) {
-  return useQuery({
-    queryKey: fundKeys.part(fundId, "companies", "options"),
-    enabled,
-    queryFn: () =>
-      unwrap(
-        api.GET("/api/v1/funds/{fund_id}/portfolio-companies", {
-          params: { path: { fund_id: fundId }, query: { limit: PICKER_LIMIT } },
-        }),
-      ),
-    select: (page): CompanyOption[] =>
-      page.items.map((company) => ({ value: company.id, label: company.name })),
-  });
 }
 
 /** Refresh what a fee, an expense or a correction changes: every part of the fund, its dashboard and, when a call is involved, the calls. */

@@ -1,4 +1,4 @@
-/** The funds feature's reads: the list of funds, one fund, and the pickers of funds and investors. */
+/** The funds feature's reads: the list of funds, one fund, and the pickers of funds, investors and companies. */
 import { useQuery } from "@tanstack/react-query";
 
 import { api, unwrap } from "../../../api/client";
@@ -53,5 +53,27 @@ export function useInvestorOptions(fundId?: string, enabled = true) {
       ),
     select: (page) => page.items.map((investor) => ({ value: investor.id, label: investor.name })),
     staleTime: 30_000,
+  });
+}
+
+/** A portfolio company as a picker offers it. */
+export interface CompanyOption {
+  value: string;
+  label: string;
+}
+
+/** The fund's portfolio companies as `{ value, label }` for a picker (for holders of valuation:read). */
+export function useCompanyOptions(fundId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: fundKeys.part(fundId, "companies", "options"),
+    enabled,
+    queryFn: () =>
+      unwrap(
+        api.GET("/api/v1/funds/{fund_id}/portfolio-companies", {
+          params: { path: { fund_id: fundId }, query: { limit: PICKER_LIMIT } },
+        }),
+      ),
+    select: (page): CompanyOption[] =>
+      page.items.map((company) => ({ value: company.id, label: company.name })),
   });
 }
