@@ -491,7 +491,12 @@ class CapitalCall(IdMixin, TenantMixin, TimestampMixin, Base):
 
 class CallAllocation(IdMixin, TenantMixin, Base):
     """One LP's share of a call: what it owes (``amount`` plus equalization interest) and
-    what it has paid so far."""
+    what it has paid so far.
+
+    What it paid is not kept as a balance: it is the sum of its payments that were not
+    reversed, each of which is one posting to contributions receivable. Load ``payments``
+    with the allocation (``selectinload``) to read it.
+    """
 
     __tablename__ = "call_allocations"
     __table_args__ = (
@@ -508,15 +513,25 @@ class CallAllocation(IdMixin, TenantMixin, Base):
     """Capital called from this commitment (a contribution)."""
     equalization_interest: Mapped[Decimal] = mapped_column(default=Decimal("0"))
     """Interest a late closer owes the earlier LPs (not a contribution, not fee income)."""
-    paid_amount: Mapped[Decimal] = mapped_column(default=Decimal("0"))
 
     call: Mapped[CapitalCall] = relationship(back_populates="allocations", lazy="raise")
     commitment: Mapped[Commitment] = relationship(lazy="raise")
     investor: Mapped[Investor] = relationship(lazy="raise")
+    payments: Mapped[list[Payment]] = relationship(
+        back_populates="allocation", lazy="raise", order_by="(Payment.received_date, Payment.id)"
+    )
 
     @property
     def amount_due(self) -> Decimal:
         return self.amount + self.equalization_interest
+
+    @property
+    def paid_amount(self) -> Decimal:
+        """The sum of the payments against this share that were not reversed."""
+        return sum(
+            (p.amount for p in self.payments if p.reversed_at is None),
+            self.amount * 0,
+        )
 
     @property
     def outstanding(self) -> Decimal:
@@ -578,6 +593,7 @@ class Payment(IdMixin, TenantMixin, TimestampMixin, Base):
     reversal_entry_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("journal_entries.id"))
 
     call: Mapped[CapitalCall] = relationship(lazy="raise", foreign_keys=[call_id])
+    allocation: Mapped[CallAllocation] = relationship(back_populates="payments", lazy="raise")
     investor: Mapped[Investor] = relationship(lazy="raise")
 
     @property

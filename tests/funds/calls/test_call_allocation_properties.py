@@ -118,7 +118,6 @@ def test_the_call_plan_matches_the_reference_convention(db, case):
                 investor_id=c.investor_id,
                 sequence=c.sequence,
                 amount=Decimal(drawn) / 100,
-                paid_amount=Decimal(drawn) / 100,
             )
         )
     db.flush()

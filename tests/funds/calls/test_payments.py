@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import random
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from fundhouse.funds.models import Payment
 from fundhouse.platform.jobs_models import OutboxEvent
@@ -161,3 +162,44 @@ def test_payment_list_filters_and_csv(desk):
     assert f",{fund['name']},1," in lines[1]
     assert ",LP 1,USD,100.00,wire,'=HYPERLINK(1)," in lines[1]
     assert ",LP 2,USD,60.00,wire,," in lines[2]
+
+
+def test_what_an_lp_paid_is_derived_from_its_payments_not_kept_as_a_balance(desk, db):
+    """Any run of payments and reversals: each LP's paid amount on the call is the sum of its
+    payments not reversed, and equals what the ledger no longer holds as receivable from it.
+    The table keeps no paid balance that could drift from the payments."""
+    assert "paid_amount" not in {
+        c["name"] for c in inspect(db.get_bind()).get_columns("call_allocations")
+    }
+    fund = desk.fund()
+    a, b = desk.lps(fund["id"], ["600000", "400000"])
+    due = {a["investor_id"]: D("6000"), b["investor_id"]: D("4000")}
+    call = desk.issued_call(fund["id"], "10000")
+    rng = random.Random(20261207)
+    kept: dict[str, tuple[str, str]] = {}  # payment id -> (investor id, amount)
+    for _ in range(12):
+        paid = {lp: sum((D(v) for i, v in kept.values() if i == lp), D("0")) for lp in due}
+        open_lps = [lp for lp in due if paid[lp] < due[lp]]
+        if kept and (not open_lps or rng.random() < 0.35):
+            payment_id = rng.choice(sorted(kept))
+            desk.ok(desk.post(f"/payments/{payment_id}/reverse"))
+            del kept[payment_id]
+        else:
+            lp = rng.choice(open_lps)
+            cents = rng.randint(1, int((due[lp] - paid[lp]) * 100))
+            amount = f"{D(cents) / 100:.2f}"
+            kept[desk.ok(desk.pay(call["id"], lp, amount), 201)["id"]] = (lp, amount)
+        paid = {lp: sum((D(v) for i, v in kept.values() if i == lp), D("0")) for lp in due}
+        detail = desk.ok(desk.get(f"/capital-calls/{call['id']}"))
+        shares = {s["investor_id"]: s for s in detail["allocations"]}
+        for lp in due:
+            assert D(shares[lp]["paid_amount"]) == paid[lp]
+            assert D(shares[lp]["outstanding"]) == due[lp] - paid[lp]
+        assert D(detail["paid_amount"]) == sum(paid.values())
+        assert_books(
+            desk,
+            db,
+            fund,
+            {lp: str(v) for lp, v in due.items()},
+            {lp: str(due[lp] - paid[lp]) for lp in due},
+        )

@@ -210,7 +210,6 @@ def equalize_close(
             sequence=c.sequence,
             amount=principal_of[c.id],
             equalization_interest=interest_of[c.id],
-            paid_amount=zero,
         )
         for c in late
         if principal_of[c.id] or interest_of[c.id]

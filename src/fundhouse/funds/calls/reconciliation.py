@@ -276,7 +276,11 @@ def _open_allocations(db: Session, fund_id: uuid.UUID) -> list[CallAllocation]:
     allocations = db.scalars(
         select(CallAllocation)
         .join(CapitalCall, CapitalCall.id == CallAllocation.call_id)
-        .options(joinedload(CallAllocation.call), joinedload(CallAllocation.investor))
+        .options(
+            joinedload(CallAllocation.call),
+            joinedload(CallAllocation.investor),
+            selectinload(CallAllocation.payments),
+        )
         .where(CapitalCall.fund_id == fund_id, CapitalCall.status.in_(OPEN_STATUSES))
         .order_by(CapitalCall.due_date, CapitalCall.number, CallAllocation.sequence)
     )

@@ -124,6 +124,7 @@ def _detail_query() -> Select[CapitalCall]:
     return select(CapitalCall).options(
         joinedload(CapitalCall.fund),
         selectinload(CapitalCall.allocations).joinedload(CallAllocation.investor),
+        selectinload(CapitalCall.allocations).selectinload(CallAllocation.payments),
         selectinload(CapitalCall.equalization_items),
     )
 
@@ -303,21 +304,28 @@ def list_calls(
     own_due: dict[uuid.UUID, Decimal] = defaultdict(lambda: _ZERO)
     own_paid: dict[uuid.UUID, Decimal] = defaultdict(lambda: _ZERO)
     if rows:
-        sums = db.execute(
+        ids = [c.id for c in rows]
+        share_rows = db.execute(
             select(
                 CallAllocation.call_id,
                 CallAllocation.investor_id,
                 CallAllocation.amount,
                 CallAllocation.equalization_interest,
-                CallAllocation.paid_amount,
-            ).where(CallAllocation.call_id.in_([c.id for c in rows]))
+            ).where(CallAllocation.call_id.in_(ids))
         )
-        for call_id, investor_id, amount, interest, paid_amount in sums:
+        for call_id, investor_id, amount, interest in share_rows:
             due[call_id] += amount + interest
-            paid[call_id] += paid_amount
             if investor_id == f.investor_id:
                 own_due[call_id] += amount + interest
-                own_paid[call_id] += paid_amount
+        received = db.execute(
+            select(Payment.call_id, Payment.investor_id, Payment.amount).where(
+                Payment.call_id.in_(ids), Payment.reversed_at.is_(None)
+            )
+        )
+        for call_id, investor_id, amount in received:
+            paid[call_id] += amount
+            if investor_id == f.investor_id:
+                own_paid[call_id] += amount
     on = today()
     items = [
         CallOut(
@@ -501,7 +509,6 @@ def create_call(db: Session, actor: Actor, fund_id: uuid.UUID, data: CallCreate)
             sequence=line.commitment.sequence,
             amount=line.amount,
             equalization_interest=zero,
-            paid_amount=zero,
         )
         for line in plan
         if line.amount > 0
@@ -798,6 +805,7 @@ def apply_payment(
         created_by=actor.user_id,
     )
     db.add(payment)
+    allocation.payments.append(payment)
     db.flush()
     entry = ledger.post_entry(
         db,
@@ -819,7 +827,6 @@ def apply_payment(
     )
     payment.ledger_entry_id = entry.id
     before = audit.snapshot(call)
-    allocation.paid_amount += amount
     if all(a.outstanding == 0 for a in call.allocations):
         call.status = CallStatus.PAID
         call.paid_at = utcnow()
@@ -898,13 +905,14 @@ def reverse_payment(db: Session, actor: Actor, payment_id: uuid.UUID) -> CallDet
     ):
         line.payment_id = None
         line.status = MatchStatus.MATCHED
-    allocation.paid_amount -= payment.amount
-    paid = sum((a.paid_amount for a in call.allocations), _ZERO)
-    call.status = CallStatus.PARTIALLY_PAID if paid else CallStatus.ISSUED
-    call.paid_at = None
     payment.reversed_at = utcnow()
     payment.reversed_by = actor.user_id
     payment.reversal_entry_id = reversal.id if reversal is not None else None
+    # ``payment`` is the very object in ``allocation.payments`` (one object per row in a
+    # session), so the allocation's paid amount leaves it out from here on.
+    paid = sum((a.paid_amount for a in call.allocations), _ZERO)
+    call.status = CallStatus.PARTIALLY_PAID if paid else CallStatus.ISSUED
+    call.paid_at = None
     db.flush()
     audit.record(db, actor, "payment.reversed", payment, before=snapshot)
     if call.status != before["status"]:

@@ -370,7 +370,6 @@ def _draft_fee_call(
             sequence=b.commitment.sequence,
             amount=b.net,
             equalization_interest=zero,
-            paid_amount=zero,
         )
         for b in charged
     )

@@ -973,11 +973,9 @@ def _record_contributions(
                 sequence=flow.commitment.sequence,
                 amount=zero,
                 equalization_interest=zero,
-                paid_amount=zero,
             )
             allocations[flow.commitment.id] = allocation
         allocation.amount += flow.amount
-        allocation.paid_amount += flow.amount
     db.add_all(allocations.values())
     db.flush()
     issue_lines: list[ledger.Line] = []
@@ -1000,7 +998,7 @@ def _record_contributions(
             org_id=actor.org_id,
             fund_id=fund.id,
             call_id=call.id,
-            call_allocation_id=allocations[flow.commitment.id].id,
+            allocation=allocations[flow.commitment.id],
             investor_id=flow.investor_id,
             amount=flow.amount,
             received_date=flow_date,
@@ -1010,6 +1008,7 @@ def _record_contributions(
         )
         for flow in flows
     ]
+    db.add_all(payments)
     receipt_lines = [ledger.Line.debit(FundAccount.CASH, call.amount, currency)]
     receipt_lines += [
         ledger.Line.credit(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from fundhouse.funds.calls.schemas import PaymentFilters, PaymentOut
 from fundhouse.funds.calls.service import (
@@ -83,6 +83,7 @@ def my_calls(db: Session, actor: Actor) -> list[PortalCallOut]:
         .options(
             joinedload(CallAllocation.call).joinedload(CapitalCall.fund),
             joinedload(CallAllocation.investor),
+            selectinload(CallAllocation.payments),
         )
         .where(
             CallAllocation.investor_id.in_(mine),

@@ -791,14 +791,27 @@ def commitment_positions(
     called: dict[uuid.UUID, Decimal] = defaultdict(lambda: _ZERO)
     contributed: dict[uuid.UUID, Decimal] = defaultdict(lambda: _ZERO)
     recallable: dict[uuid.UUID, Decimal] = defaultdict(lambda: _ZERO)
+    # One row per payment not reversed (or one row with no payment) of each called share.
     allocations = db.execute(
-        select(CallAllocation.commitment_id, CallAllocation.amount, CallAllocation.paid_amount)
+        select(
+            CallAllocation.id, CallAllocation.commitment_id, CallAllocation.amount, Payment.amount
+        )
         .join(CapitalCall, CapitalCall.id == CallAllocation.call_id)
+        .outerjoin(
+            Payment,
+            (Payment.call_allocation_id == CallAllocation.id) & Payment.reversed_at.is_(None),
+        )
         .where(CallAllocation.commitment_id.in_(ids), CapitalCall.status.in_(CALLED_STATUSES))
     )
-    for commitment_id, amount, paid in allocations:
+    shares: dict[uuid.UUID, tuple[uuid.UUID, Decimal]] = {}
+    paid: dict[uuid.UUID, Decimal] = defaultdict(lambda: _ZERO)
+    for allocation_id, commitment_id, amount, payment in allocations:
+        shares[allocation_id] = (commitment_id, amount)
+        if payment is not None:
+            paid[allocation_id] += payment
+    for allocation_id, (commitment_id, amount) in shares.items():
         called[commitment_id] += amount
-        contributed[commitment_id] += min(paid, amount)
+        contributed[commitment_id] += min(paid[allocation_id], amount)
     transfers = db.execute(
         select(
             CommitmentTransfer.from_commitment_id,
