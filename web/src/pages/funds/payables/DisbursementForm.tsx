@@ -1,16 +1,14 @@
 import { Alert, Button, Group, Modal, SimpleGrid, Stack, Text, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
-import { api, unwrap } from "../../../api/client";
 import { applyProblemToForm } from "../../../api/forms";
 import { DateField } from "../shared/DateField";
 import { formatMoney, parseAmount, todayIso } from "../shared/format";
 import { newIdempotencyKey } from "../shared/upload";
-import type { DisbursementKind, PayTarget } from "./payables";
-import { fundKeys } from "../../../api/queryKeys";
+import type { PayTarget } from "./payables";
+import { usePayDisbursement, type DisbursementCreate, type DisbursementKind } from "./queries";
 
 interface DisbursementFormValues {
   paid_date: string | null;
@@ -40,7 +38,6 @@ interface DisbursementFormProps {
  * Idempotency-Key, so a request repeated by the network pays once.
  */
 export function DisbursementForm({ fundId, currency, cash, target, onDone }: DisbursementFormProps) {
-  const queryClient = useQueryClient();
   const [message, setMessage] = useState<string | null>(null);
   const payeeOptional = target.kind === "expense";
   const form = useForm<DisbursementFormValues>({
@@ -53,44 +50,39 @@ export function DisbursementForm({ fundId, currency, cash, target, onDone }: Dis
     },
   });
 
-  const pay = useMutation({
-    mutationFn: ({ values, key }: { values: DisbursementFormValues; key: string }) => {
-      const payee = values.payee.trim();
-      const reference = values.reference.trim();
-      return unwrap(
-        api.POST("/api/v1/funds/{fund_id}/disbursements", {
-          params: { path: { fund_id: fundId }, header: { "Idempotency-Key": key } },
-          body: {
-            kind: target.kind,
-            paid_date: values.paid_date ?? "",
-            amount: parseAmount(values.amount) ?? values.amount,
-            ...(payee ? { payee } : {}),
-            ...(reference ? { reference } : {}),
-            ...(target.expenseId ? { expense_id: target.expenseId } : {}),
-            ...(target.distributionId ? { distribution_id: target.distributionId } : {}),
-          },
-        }),
-      );
-    },
-    onSuccess: async (disbursement) => {
-      notifications.show({
-        message: `${formatMoney(disbursement.amount, disbursement.currency)} is paid to ${disbursement.payee}.`,
-        color: "teal",
-      });
-      onDone();
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: fundKeys.parts(fundId) }),
-        queryClient.invalidateQueries({ queryKey: fundKeys.dashboard(fundId) }),
-      ]);
-    },
-    onError: (error) => setMessage(applyProblemToForm(form, error)),
-  });
+  const pay = usePayDisbursement(fundId);
+  const submit = (values: DisbursementFormValues) => {
+    const payee = values.payee.trim();
+    const reference = values.reference.trim();
+    const body: DisbursementCreate = {
+      kind: target.kind,
+      paid_date: values.paid_date ?? "",
+      amount: parseAmount(values.amount) ?? values.amount,
+      ...(payee ? { payee } : {}),
+      ...(reference ? { reference } : {}),
+      ...(target.expenseId ? { expense_id: target.expenseId } : {}),
+      ...(target.distributionId ? { distribution_id: target.distributionId } : {}),
+    };
+    pay.mutate(
+      { body, key: newIdempotencyKey() },
+      {
+        onSuccess: (disbursement) => {
+          notifications.show({
+            message: `${formatMoney(disbursement.amount, disbursement.currency)} is paid to ${disbursement.payee}.`,
+            color: "teal",
+          });
+          onDone();
+        },
+        onError: (error) => setMessage(applyProblemToForm(form, error)),
+      },
+    );
+  };
 
   return (
     <form
       onSubmit={form.onSubmit((values) => {
         setMessage(null);
-        pay.mutate({ values, key: newIdempotencyKey() });
+        submit(values);
       })}
       noValidate
       aria-label={TITLES[target.kind]}

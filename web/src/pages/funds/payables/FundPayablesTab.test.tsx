@@ -7,7 +7,7 @@ import { jsonResponse, problemResponse, renderWithProviders } from "../../../tes
 import { todayIso } from "../shared/format";
 import type { Fund } from "../shared/queries";
 import { FundPayablesTab } from "./FundPayablesTab";
-import type { Disbursement, Payables } from "./payables";
+import type { Disbursement, Payables } from "./queries";
 
 const FUND = {
   id: "fund-1",

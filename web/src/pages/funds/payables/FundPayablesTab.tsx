@@ -11,7 +11,8 @@ import type { Fund } from "../shared/queries";
 import { DisbursementModal } from "./DisbursementForm";
 import { DisbursementsList } from "./DisbursementsList";
 import { PayablesTable } from "./PayablesTable";
-import { feesTarget, itemTarget, usePayables, type Payables, type PayTarget } from "./payables";
+import { feesTarget, itemTarget, type PayTarget } from "./payables";
+import { usePayables, type Payables } from "./queries";
 
 interface OutstandingProps {
   fund: Fund;

@@ -1,9 +1,9 @@
-import { Button, Table, Text, VisuallyHidden } from "@mantine/core";
+import { Button, VisuallyHidden } from "@mantine/core";
 
-import { TableCard } from "../../../components/TableCard";
+import { DataTable, type DataTableColumn } from "../../../components/DataTable";
 import { formatDate, humanize } from "../../../components/formatting";
 import { Money } from "../shared/Money";
-import type { Payable, Payables } from "./payables";
+import type { Payable, Payables } from "./queries";
 
 interface PayablesTableProps {
   payables: Payables;
@@ -14,65 +14,44 @@ interface PayablesTableProps {
 
 /** Each expense not fully paid and each distribution's withholding not remitted. */
 export function PayablesTable({ payables, canPay, onPay }: PayablesTableProps) {
-  const columns = canPay ? 6 : 5;
+  const cur = payables.currency;
+  const columns: DataTableColumn<Payable>[] = [
+    { accessor: "item_date", title: "Date", visibleFrom: "sm", render: (item) => formatDate(item.item_date) },
+    { accessor: "kind", title: "Kind", visibleFrom: "sm", render: (item) => humanize(item.kind) },
+    { accessor: "description", title: "Description" },
+    {
+      accessor: "amount",
+      title: "Amount",
+      textAlign: "right",
+      visibleFrom: "sm",
+      render: (item) => <Money value={item.amount} currency={cur} />,
+    },
+    {
+      accessor: "outstanding",
+      title: "Outstanding",
+      textAlign: "right",
+      render: (item) => <Money value={item.outstanding} currency={cur} fw={600} />,
+    },
+    {
+      accessor: "actions",
+      title: <VisuallyHidden>Actions</VisuallyHidden>,
+      textAlign: "right",
+      hidden: !canPay,
+      render: (item) => (
+        <Button size="xs" variant="light" onClick={() => onPay(item)} aria-label={`Pay ${item.description}`}>
+          Pay
+        </Button>
+      ),
+    },
+  ];
   return (
-    <TableCard minWidth={760}>
-      <Table horizontalSpacing="md" verticalSpacing="xs" highlightOnHover aria-label="Outstanding payables">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Date</Table.Th>
-            <Table.Th>Kind</Table.Th>
-            <Table.Th>Description</Table.Th>
-            <Table.Th ta="right">Amount</Table.Th>
-            <Table.Th ta="right">Outstanding</Table.Th>
-            {canPay ? (
-              <Table.Th>
-                <VisuallyHidden>Actions</VisuallyHidden>
-              </Table.Th>
-            ) : null}
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {payables.items.length === 0 ? (
-            <Table.Tr>
-              <Table.Td colSpan={columns}>
-                <Text c="dimmed" size="sm" ta="center" py="md">
-                  No expense or withholding is left to pay.
-                </Text>
-              </Table.Td>
-            </Table.Tr>
-          ) : (
-            payables.items.map((item) => (
-              <Table.Tr
-                key={`${item.kind}-${item.expense_id ?? item.distribution_id ?? item.description}`}
-                data-testid="payable-row"
-              >
-                <Table.Td>{formatDate(item.item_date)}</Table.Td>
-                <Table.Td>{humanize(item.kind)}</Table.Td>
-                <Table.Td>{item.description}</Table.Td>
-                <Table.Td ta="right">
-                  <Money value={item.amount} currency={payables.currency} />
-                </Table.Td>
-                <Table.Td ta="right">
-                  <Money value={item.outstanding} currency={payables.currency} fw={600} />
-                </Table.Td>
-                {canPay ? (
-                  <Table.Td ta="right">
-                    <Button
-                      size="xs"
-                      variant="light"
-                      onClick={() => onPay(item)}
-                      aria-label={`Pay ${item.description}`}
-                    >
-                      Pay
-                    </Button>
-                  </Table.Td>
-                ) : null}
-              </Table.Tr>
-            ))
-          )}
-        </Table.Tbody>
-      </Table>
-    </TableCard>
+    <DataTable
+      label="Outstanding payables"
+      columns={columns}
+      records={payables.items}
+      idAccessor={(item) => `${item.kind}-${item.expense_id ?? item.distribution_id ?? item.description}`}
+      noRecordsText="No expense or withholding is left to pay."
+      rowAttributes={() => ({ "data-testid": "payable-row" })}
+    />
   );
 }

@@ -1,16 +1,5 @@
-/** A fund's payables and its disbursements: their shapes, cache keys and reads. */
-import { useQuery } from "@tanstack/react-query";
-
-import { api, unwrap } from "../../../api/client";
-import { useCursorList } from "../../../api/pagination";
-import type { BodyOf, ResponseOf } from "../../../api/types";
-import { payableKeys } from "../../../api/queryKeys";
-
-export type Payables = ResponseOf<"/api/v1/funds/{fund_id}/payables", "get">;
-export type Payable = Payables["items"][number];
-export type Disbursement = ResponseOf<"/api/v1/funds/{fund_id}/disbursements", "post">;
-export type DisbursementCreate = BodyOf<"/api/v1/funds/{fund_id}/disbursements", "post">;
-export type DisbursementKind = DisbursementCreate["kind"];
+/** What the payables page offers to pay: the management fees payable, or one outstanding item. */
+import type { DisbursementKind, Payable, Payables } from "./queries";
 
 /** What one payment settles: the management fees payable, or one outstanding item. */
 export interface PayTarget {
@@ -42,28 +31,4 @@ export function itemTarget(item: Payable): PayTarget {
     description: item.description,
     outstanding: item.outstanding,
   };
-}
-
-/** The fund's cash, fees payable and items left to pay on `asOf`. */
-export function usePayables(fundId: string, asOf: string) {
-  return useQuery({
-    queryKey: payableKeys.payables(fundId, asOf),
-    queryFn: () =>
-      unwrap(
-        api.GET("/api/v1/funds/{fund_id}/payables", {
-          params: { path: { fund_id: fundId }, query: { as_of: asOf } },
-        }),
-      ),
-  });
-}
-
-/** What the fund paid out of its cash, latest first, page after page. */
-export function useDisbursements(fundId: string) {
-  return useCursorList(payableKeys.disbursements(fundId), (cursor) =>
-    unwrap(
-      api.GET("/api/v1/funds/{fund_id}/disbursements", {
-        params: { path: { fund_id: fundId }, query: { limit: 50, ...(cursor ? { cursor } : {}) } },
-      }),
-    ),
-  );
 }
