@@ -9,7 +9,7 @@ import { CallDetailPage } from "../calls/CallDetailPage";
 import { CommitmentsTab } from "../fund/CommitmentsTab";
 import { todayIso } from "../shared/format";
 import type { Fund } from "../shared/queries";
-import type { Close, Commitment, EqualizationCall, Transfer } from "./closes";
+import type { Close, Commitment, EqualizationCall, Transfer } from "./queries";
 
 const FUND = {
   id: "fund-1",

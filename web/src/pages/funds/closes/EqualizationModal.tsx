@@ -1,18 +1,16 @@
 import { Alert, Button, Group, Modal, SimpleGrid, Stack, Text, Textarea } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useNavigate } from "react-router";
 
-import { api, unwrap } from "../../../api/client";
 import { applyProblemToForm } from "../../../api/forms";
 import { ApiError } from "../../../api/problem";
 import { formatDate } from "../../../components/formatting";
 import { DateField } from "../shared/DateField";
 import { formatMoney, todayIso } from "../shared/format";
-import { closeName, refreshAfter, type Close, type CloseFigures, type EqualizationCreate } from "./closes";
-import { callKeys } from "../../../api/queryKeys";
+import { closeName, type CloseFigures } from "./closes";
+import { useDraftEqualization, type Close, type EqualizationCreate } from "./queries";
 
 interface EqualizationValues {
   call_date: string | null;
@@ -46,7 +44,6 @@ interface EqualizationFormProps {
  * said in the dialog, which stays open.
  */
 export function EqualizationForm({ fundId, currency, close, figures, onDone }: EqualizationFormProps) {
-  const queryClient = useQueryClient();
   const navigate = useNavigate();
   const [message, setMessage] = useState<{ text: string; conflict: boolean } | null>(null);
   const form = useForm<EqualizationValues>({
@@ -63,35 +60,28 @@ export function EqualizationForm({ fundId, currency, close, figures, onDone }: E
     },
   });
 
-  const draft = useMutation({
-    mutationFn: (values: EqualizationValues) =>
-      unwrap(
-        api.POST("/api/v1/funds/{fund_id}/closes/{close_id}/equalization", {
-          params: { path: { fund_id: fundId, close_id: close.id } },
-          body: toBody(values),
-        }),
-      ),
-    onSuccess: async (call) => {
-      queryClient.setQueryData(callKeys.detail(call.id), call);
-      notifications.show({
-        message: `Capital call ${call.number} is drafted to equalize ${closeName(close).toLowerCase()}: ${formatMoney(call.amount_due, call.currency)} due with interest.`,
-        color: "teal",
-      });
-      onDone();
-      void navigate(`/capital-calls/${call.id}`);
-      await refreshAfter(queryClient, { calls: true });
-    },
-    onError: (error) => {
-      const text = applyProblemToForm(form, error);
-      setMessage(text ? { text, conflict: error instanceof ApiError && error.status === 409 } : null);
-    },
-  });
+  const draft = useDraftEqualization(fundId, close.id);
+  const submit = (values: EqualizationValues) =>
+    draft.mutate(toBody(values), {
+      onSuccess: (call) => {
+        notifications.show({
+          message: `Capital call ${call.number} is drafted to equalize ${closeName(close).toLowerCase()}: ${formatMoney(call.amount_due, call.currency)} due with interest.`,
+          color: "teal",
+        });
+        onDone();
+        void navigate(`/capital-calls/${call.id}`);
+      },
+      onError: (error) => {
+        const text = applyProblemToForm(form, error);
+        setMessage(text ? { text, conflict: error instanceof ApiError && error.status === 409 } : null);
+      },
+    });
 
   return (
     <form
       onSubmit={form.onSubmit((values) => {
         setMessage(null);
-        draft.mutate(values);
+        submit(values);
       })}
       noValidate
       aria-label="Draft equalization call"

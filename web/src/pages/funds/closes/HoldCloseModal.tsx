@@ -1,16 +1,15 @@
 import { Alert, Button, Group, Modal, SimpleGrid, Stack, Text } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
-import { api, unwrap } from "../../../api/client";
 import { applyProblemToForm } from "../../../api/forms";
 import { ApiError } from "../../../api/problem";
 import { formatDate } from "../../../components/formatting";
 import { DateField } from "../shared/DateField";
 import { todayIso } from "../shared/format";
-import { closeName, refreshAfter, type Close } from "./closes";
+import { closeName } from "./closes";
+import { useHoldClose, type Close } from "./queries";
 
 interface HoldCloseValues {
   close_date: string | null;
@@ -29,7 +28,6 @@ interface HoldCloseFormProps {
  * close and sets the fund's initial close date.
  */
 export function HoldCloseForm({ fundId, latest, onDone }: HoldCloseFormProps) {
-  const queryClient = useQueryClient();
   const [message, setMessage] = useState<{ text: string; conflict: boolean } | null>(null);
   const form = useForm<HoldCloseValues>({
     mode: "controlled",
@@ -39,36 +37,33 @@ export function HoldCloseForm({ fundId, latest, onDone }: HoldCloseFormProps) {
     },
   });
 
-  const hold = useMutation({
-    mutationFn: (values: HoldCloseValues) =>
-      unwrap(
-        api.POST("/api/v1/funds/{fund_id}/closes", {
-          params: { path: { fund_id: fundId } },
-          body: { close_date: values.close_date ?? "" },
-        }),
-      ),
-    onSuccess: async (close) => {
-      notifications.show({
-        message: close.is_initial
-          ? `${closeName(close)}, the initial close, is held on ${formatDate(close.close_date)}.`
-          : `${closeName(close)} is held on ${formatDate(close.close_date)}: the commitments admitted now join it.`,
-        color: "teal",
-      });
-      onDone();
-      await refreshAfter(queryClient);
-    },
-    onError: (error) => {
-      const text = applyProblemToForm(form, error);
-      setMessage(text ? { text, conflict: error instanceof ApiError && error.status === 409 } : null);
-    },
-  });
+  const hold = useHoldClose(fundId);
+  const submit = (values: HoldCloseValues) =>
+    hold.mutate(
+      { close_date: values.close_date ?? "" },
+      {
+        onSuccess: (close) => {
+          notifications.show({
+            message: close.is_initial
+              ? `${closeName(close)}, the initial close, is held on ${formatDate(close.close_date)}.`
+              : `${closeName(close)} is held on ${formatDate(close.close_date)}: the commitments admitted now join it.`,
+            color: "teal",
+          });
+          onDone();
+        },
+        onError: (error) => {
+          const text = applyProblemToForm(form, error);
+          setMessage(text ? { text, conflict: error instanceof ApiError && error.status === 409 } : null);
+        },
+      },
+    );
 
   const number = (latest?.number ?? 0) + 1;
   return (
     <form
       onSubmit={form.onSubmit((values) => {
         setMessage(null);
-        hold.mutate(values);
+        submit(values);
       })}
       noValidate
       aria-label="Hold next close"

@@ -12,16 +12,14 @@ import {
 } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "react-router";
 
-import { api, unwrap } from "../../../api/client";
 import { applyProblemToForm } from "../../../api/forms";
 import { ApiError } from "../../../api/problem";
 import { DateField } from "../shared/DateField";
 import { formatMoney, parseAmount, todayIso } from "../shared/format";
-import { refreshAfter, type Commitment, type TransferCreate } from "./closes";
+import { useTransferInterest, type Commitment, type TransferCreate } from "./queries";
 
 /** An investor as a picker offers it. */
 export interface InvestorOption {
@@ -67,7 +65,6 @@ interface TransferFormProps {
  * refuses while the transferor has calls or distributions not settled.
  */
 export function TransferForm({ fundId, currency, commitments, investors, onDone }: TransferFormProps) {
-  const queryClient = useQueryClient();
   const [message, setMessage] = useState<{ text: string; conflict: boolean } | null>(null);
   const form = useForm<TransferValues>({
     mode: "controlled",
@@ -89,35 +86,29 @@ export function TransferForm({ fundId, currency, commitments, investors, onDone 
   const source = commitments.find((commitment) => commitment.id === values.from_commitment_id) ?? null;
   const receivers = (investors ?? []).filter((investor) => investor.value !== source?.investor_id);
 
-  const transfer = useMutation({
-    mutationFn: (submitted: TransferValues) =>
-      unwrap(
-        api.POST("/api/v1/funds/{fund_id}/transfers", {
-          params: { path: { fund_id: fundId } },
-          body: toBody(submitted),
-        }),
-      ),
-    onSuccess: async (done) => {
-      const from = commitments.find((commitment) => commitment.id === done.from_commitment_id);
-      const to = investors?.find((investor) => investor.value === done.to_investor_id);
-      notifications.show({
-        message: `${from ? `${from.investor_name} transferred` : "Transferred"} ${formatMoney(done.amount, currency)} of commitment${to ? ` to ${to.label}` : ""}.`,
-        color: "teal",
-      });
-      onDone();
-      await refreshAfter(queryClient, { investors: true });
-    },
-    onError: (error) => {
-      const text = applyProblemToForm(form, error);
-      setMessage(text ? { text, conflict: error instanceof ApiError && error.status === 409 } : null);
-    },
-  });
+  const transfer = useTransferInterest(fundId);
+  const submit = (submitted: TransferValues) =>
+    transfer.mutate(toBody(submitted), {
+      onSuccess: (done) => {
+        const from = commitments.find((commitment) => commitment.id === done.from_commitment_id);
+        const to = investors?.find((investor) => investor.value === done.to_investor_id);
+        notifications.show({
+          message: `${from ? `${from.investor_name} transferred` : "Transferred"} ${formatMoney(done.amount, currency)} of commitment${to ? ` to ${to.label}` : ""}.`,
+          color: "teal",
+        });
+        onDone();
+      },
+      onError: (error) => {
+        const text = applyProblemToForm(form, error);
+        setMessage(text ? { text, conflict: error instanceof ApiError && error.status === 409 } : null);
+      },
+    });
 
   return (
     <form
       onSubmit={form.onSubmit((submitted) => {
         setMessage(null);
-        transfer.mutate(submitted);
+        submit(submitted);
       })}
       noValidate
       aria-label="Transfer interest"

@@ -1,16 +1,14 @@
-import { Anchor, Button, Group, Stack, Table, Text, Title } from "@mantine/core";
+import { Anchor, Button, Group, Stack, Title } from "@mantine/core";
 import { IconArrowsExchange } from "@tabler/icons-react";
 import { useState } from "react";
 import { Link } from "react-router";
 
-import { ErrorAlert } from "../../../components/ErrorAlert";
-import { TableCard } from "../../../components/TableCard";
-import { TableSkeleton } from "../../../components/TableSkeleton";
+import { DataTable, type DataTableColumn } from "../../../components/DataTable";
 import { formatDate } from "../../../components/formatting";
 import { isZero } from "../shared/format";
 import { Money } from "../shared/Money";
 import { useInvestorOptions, type Fund } from "../shared/queries";
-import { useFundCommitments, useTransfers, type Commitment } from "./closes";
+import { useFundCommitments, useTransfers, type Commitment, type Transfer } from "./queries";
 import { TransferModal } from "./TransferModal";
 
 function InvestorLink({ investorId, name }: { investorId: string; name: string | undefined }) {
@@ -49,97 +47,78 @@ export function TransfersSection({ fund, canWrite }: TransfersSectionProps) {
     (commitment) => commitment.status === "active" && !isZero(commitment.amount),
   );
   const rows = transfers.data ?? [];
+  const columns: DataTableColumn<Transfer>[] = [
+    { accessor: "transfer_date", title: "Date", render: (transfer) => formatDate(transfer.transfer_date) },
+    {
+      accessor: "from_investor_id",
+      title: "From",
+      render: (transfer) => (
+        <InvestorLink
+          investorId={transfer.from_investor_id}
+          name={byId.get(transfer.from_commitment_id)?.investor_name ?? names.get(transfer.from_investor_id)}
+        />
+      ),
+    },
+    {
+      accessor: "to_investor_id",
+      title: "To",
+      render: (transfer) => (
+        <InvestorLink
+          investorId={transfer.to_investor_id}
+          name={byId.get(transfer.to_commitment_id)?.investor_name ?? names.get(transfer.to_investor_id)}
+        />
+      ),
+    },
+    {
+      accessor: "amount",
+      title: "Commitment",
+      textAlign: "right",
+      render: (transfer) => <Money value={transfer.amount} currency={fund.currency} fw={600} />,
+    },
+    {
+      accessor: "called_amount",
+      title: "Called capital",
+      textAlign: "right",
+      visibleFrom: "sm",
+      render: (transfer) => <Money value={transfer.called_amount} currency={fund.currency} />,
+    },
+    {
+      accessor: "recallable_amount",
+      title: "Recallable",
+      textAlign: "right",
+      visibleFrom: "md",
+      render: (transfer) => <Money value={transfer.recallable_amount} currency={fund.currency} />,
+    },
+  ];
 
   return (
     <Stack gap="sm">
-      <Group justify="space-between">
-        <Title order={4}>Transfers of interest</Title>
-        {canWrite ? (
-          <Button
-            leftSection={<IconArrowsExchange size={16} />}
-            disabled={commitments.isPending}
-            onClick={() => {
-              setSession((current) => current + 1);
-              setTransferring(true);
-            }}
-          >
-            Transfer interest
-          </Button>
-        ) : null}
-      </Group>
-      {transfers.isPending ? (
-        <TableSkeleton label="Loading transfers" />
-      ) : transfers.isError ? (
-        <ErrorAlert
-          error={transfers.error}
-          onRetry={() => void transfers.refetch()}
-          isRetrying={transfers.isFetching}
-        />
-      ) : (
-        <TableCard minWidth={860}>
-          <Table
-            horizontalSpacing="md"
-            verticalSpacing="xs"
-            highlightOnHover
-            aria-label="Transfers of interest"
-          >
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Date</Table.Th>
-                <Table.Th>From</Table.Th>
-                <Table.Th>To</Table.Th>
-                <Table.Th ta="right">Commitment</Table.Th>
-                <Table.Th ta="right">Called capital</Table.Th>
-                <Table.Th ta="right">Recallable</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.length === 0 ? (
-                <Table.Tr>
-                  <Table.Td colSpan={6}>
-                    <Text c="dimmed" size="sm" ta="center" py="md">
-                      No interest was transferred yet.
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              ) : (
-                rows.map((transfer) => (
-                  <Table.Tr key={transfer.id} data-testid="transfer-row">
-                    <Table.Td>{formatDate(transfer.transfer_date)}</Table.Td>
-                    <Table.Td>
-                      <InvestorLink
-                        investorId={transfer.from_investor_id}
-                        name={
-                          byId.get(transfer.from_commitment_id)?.investor_name ??
-                          names.get(transfer.from_investor_id)
-                        }
-                      />
-                    </Table.Td>
-                    <Table.Td>
-                      <InvestorLink
-                        investorId={transfer.to_investor_id}
-                        name={
-                          byId.get(transfer.to_commitment_id)?.investor_name ??
-                          names.get(transfer.to_investor_id)
-                        }
-                      />
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Money value={transfer.amount} currency={fund.currency} fw={600} />
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Money value={transfer.called_amount} currency={fund.currency} />
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Money value={transfer.recallable_amount} currency={fund.currency} />
-                    </Table.Td>
-                  </Table.Tr>
-                ))
-              )}
-            </Table.Tbody>
-          </Table>
-        </TableCard>
-      )}
+      <DataTable
+        label="Transfers of interest"
+        columns={columns}
+        records={rows}
+        idAccessor="id"
+        query={transfers}
+        noRecordsText="No interest was transferred yet."
+        rowAttributes={() => ({ "data-testid": "transfer-row" })}
+        toolbar={
+          <Group justify="space-between" style={{ flex: 1 }} gap="sm">
+            <Title order={4}>Transfers of interest</Title>
+            {canWrite ? (
+              <Button
+                leftSection={<IconArrowsExchange size={16} />}
+                disabled={commitments.isPending}
+                onClick={() => {
+                  setSession((current) => current + 1);
+                  setTransferring(true);
+                }}
+              >
+                Transfer interest
+              </Button>
+            ) : null}
+          </Group>
+        }
+      />
       {canWrite ? (
         <TransferModal
           fundId={fund.id}

@@ -1,55 +1,6 @@
-/** A fund's closes and transfers of interest: their shapes, cache keys, reads and the figures drawn from them. */
-import { useQuery, type QueryClient } from "@tanstack/react-query";
-
-import { api, unwrap } from "../../../api/client";
-import type { BodyOf, ResponseOf } from "../../../api/types";
+/** The figures the closes section draws from a fund's commitments, and how it names a close. */
 import { sumAmounts } from "../shared/format";
-import { PICKER_LIMIT } from "../shared/queries";
-import { callKeys, closeKeys, fundKeys, investorKeys } from "../../../api/queryKeys";
-
-export type Close = ResponseOf<"/api/v1/funds/{fund_id}/closes", "get">[number];
-export type CloseCreate = BodyOf<"/api/v1/funds/{fund_id}/closes", "post">;
-export type EqualizationCreate = BodyOf<"/api/v1/funds/{fund_id}/closes/{close_id}/equalization", "post">;
-export type EqualizationCall = ResponseOf<"/api/v1/funds/{fund_id}/closes/{close_id}/equalization", "post">;
-export type Transfer = ResponseOf<"/api/v1/funds/{fund_id}/transfers", "get">[number];
-export type TransferCreate = BodyOf<"/api/v1/funds/{fund_id}/transfers", "post">;
-export type Commitment = ResponseOf<"/api/v1/funds/{fund_id}/commitments", "get">["items"][number];
-
-/** The fund's closes, the initial close first. */
-export function useCloses(fundId: string) {
-  return useQuery({
-    queryKey: closeKeys.closes(fundId),
-    queryFn: () =>
-      unwrap(api.GET("/api/v1/funds/{fund_id}/closes", { params: { path: { fund_id: fundId } } })),
-  });
-}
-
-/** The fund's transfers of interest, oldest first. */
-export function useTransfers(fundId: string) {
-  return useQuery({
-    queryKey: closeKeys.transfers(fundId),
-    queryFn: () =>
-      unwrap(api.GET("/api/v1/funds/{fund_id}/transfers", { params: { path: { fund_id: fundId } } })),
-  });
-}
-
-/**
- * Every commitment of the fund (transferred ones too) as the API's widest page gives them;
- * `complete` is false when the fund has more than that page holds.
- */
-export function useFundCommitments(fundId: string, enabled = true) {
-  return useQuery({
-    queryKey: closeKeys.commitments(fundId),
-    enabled,
-    queryFn: () =>
-      unwrap(
-        api.GET("/api/v1/funds/{fund_id}/commitments", {
-          params: { path: { fund_id: fundId }, query: { limit: PICKER_LIMIT } },
-        }),
-      ),
-    select: (page) => ({ items: page.items, complete: !page.next_cursor }),
-  });
-}
+import type { Close, Commitment } from "./queries";
 
 /** What one close admitted: its active commitments and their total. */
 export interface CloseFigures {
@@ -75,20 +26,4 @@ export function figuresByClose(commitments: readonly Commitment[]): Map<string, 
 /** `Close #2`: a close as the page names it. */
 export function closeName(close: Pick<Close, "number">): string {
   return `Close #${close.number}`;
-}
-
-/**
- * Refresh what a close, a transfer or an equalization call changes: every part of the fund
- * (its commitments, closes, capital accounts, ledger...) and, as asked, the calls and the
- * investors (whose pages list their commitments).
- */
-export async function refreshAfter(
-  queryClient: QueryClient,
-  { calls = false, investors = false }: { calls?: boolean; investors?: boolean } = {},
-) {
-  await Promise.all([
-    queryClient.invalidateQueries({ queryKey: fundKeys.all }),
-    ...(calls ? [queryClient.invalidateQueries({ queryKey: callKeys.all })] : []),
-    ...(investors ? [queryClient.invalidateQueries({ queryKey: investorKeys.all })] : []),
-  ]);
 }
