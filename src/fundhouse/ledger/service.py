@@ -11,7 +11,11 @@ Two kinds of callers:
   :func:`reverse_entry`, :func:`account_balances` and :func:`partner_balances` inside their own
   transactions, after checking their own permissions (a fund manager posts a capital call with
   ``capital_call:write``, not ``ledger:write``). These functions scope everything to the
-  actor's organization and check no permission themselves.
+  actor's organization and check no permission themselves. The owner of a book reads it
+  through :func:`net_totals` (grouped sums of its postings), :func:`latest_entry_date`,
+  :func:`last_entry_number`, :func:`standing_entry_ids` and
+  :func:`partner_postings_of_source`, with the book id it read within the actor's
+  organization; no other domain queries the ledger's tables.
 * the ledger's own API calls the functions that require ``ledger:read`` or ``ledger:write``:
   :func:`list_books`, :func:`get_book`, :func:`list_accounts`, :func:`list_entries`,
   :func:`get_entry`, :func:`post_manual_entry`, :func:`reverse_manual_entry`,
@@ -33,9 +37,23 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow, localcontext
+from enum import StrEnum
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, case, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    String,
+    case,
+    cast,
+    func,
+    insert,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import (
     InstrumentedAttribute,
     Session,
@@ -357,8 +375,8 @@ def post_entry(
     )
 
 
-PartnerCheck = Callable[[Session, Actor, Book, set[uuid.UUID]], set[uuid.UUID]]
-"""Of the party ids given for a book, those that are not partners of the book's owner."""
+PartnerCheck = Callable[[Session, Actor, uuid.UUID, set[uuid.UUID]], set[uuid.UUID]]
+"""Of the party ids given for a book, those that are not partners of its owner (by id)."""
 
 _PARTNER_CHECKS: dict[str, PartnerCheck] = {}
 
@@ -378,7 +396,7 @@ def _check_partners(db: Session, actor: Actor, book_id: uuid.UUID, lines: Sequen
         return
     book = _book(db, actor, book_id)
     check = _PARTNER_CHECKS.get(book.owner_type)
-    unknown = check(db, actor, book, parties) if check else set()
+    unknown = check(db, actor, book.owner_id, parties) if check else set()
     errors = [
         FieldError(field=f"lines[{i}].party_id", message="No such partner of this book's owner.")
         for i, line in enumerate(lines)
@@ -828,6 +846,96 @@ def list_entries(
     )
 
 
+# Reads for the domain that owns a book, with a ``book_id`` it read within the actor's
+# organization: the book is not looked up again, and no permission is checked (the caller's).
+
+
+def latest_entry_date(
+    db: Session, book_id: uuid.UUID, *, source_type: str | None = None
+) -> date | None:
+    """The date of the book's latest entry (of ``source_type`` only, if given); None before
+    its first."""
+    stmt = select(func.max(JournalEntry.entry_date)).where(JournalEntry.book_id == book_id)
+    if source_type is not None:
+        stmt = stmt.where(JournalEntry.source_type == source_type)
+    return db.scalar(stmt)
+
+
+def last_entry_number(db: Session, book_id: uuid.UUID) -> int | None:
+    """The number of the book's latest entry (0 before its first; None for no such book).
+
+    It moves with every posting, reversals and backdated entries included, so it versions
+    anything computed from the book's postings (a cache key)."""
+    return db.scalar(select(Book.last_entry_number).where(Book.id == book_id))
+
+
+def standing_entry_ids(
+    db: Session, book_id: uuid.UUID, source_type: str, source_id: uuid.UUID
+) -> list[uuid.UUID]:
+    """The book's entries of one source that still stand: not reversed, and not themselves
+    reversals (what cancelling the source must reverse)."""
+    return list(
+        db.scalars(
+            select(JournalEntry.id).where(
+                JournalEntry.book_id == book_id,
+                JournalEntry.source_type == source_type,
+                JournalEntry.source_id == source_id,
+                JournalEntry.reverses_entry_id.is_(None),
+                JournalEntry.reversed_by_entry_id.is_(None),
+            )
+        )
+    )
+
+
+@dataclass(frozen=True)
+class PartnerPosting:
+    """One posting that names a partner, with the entry it belongs to."""
+
+    entry_id: uuid.UUID
+    entry_date: date
+    recorded_at: datetime
+    party_id: uuid.UUID
+    account_code: str
+    amount: Decimal
+
+
+def partner_postings_of_source(
+    db: Session,
+    book_id: uuid.UUID,
+    source_type: str,
+    *,
+    currency: str,
+    account_codes: Iterable[str],
+) -> list[PartnerPosting]:
+    """Every posting naming a partner on ``account_codes`` in ``currency``, of the book's
+    entries of ``source_type`` (their reversals included: they keep the source), in one query.
+    For a source with no record of its own elsewhere, whose entries are its record."""
+    rows = db.execute(
+        select(
+            JournalEntry.id,
+            JournalEntry.entry_date,
+            JournalEntry.created_at,
+            Posting.party_id,
+            Account.code,
+            Posting.amount,
+        )
+        .join(Posting, Posting.entry_id == JournalEntry.id)
+        .join(Account, Account.id == Posting.account_id)
+        .where(
+            JournalEntry.book_id == book_id,
+            JournalEntry.source_type == source_type,
+            Posting.currency == currency,
+            Account.code.in_(list(account_codes)),
+            Posting.party_id.is_not(None),
+        )
+    )
+    return [
+        PartnerPosting(entry_id, entry_date, recorded_at, party_id, code, amount)
+        for entry_id, entry_date, recorded_at, party_id, code, amount in rows
+        if party_id is not None
+    ]
+
+
 def _check_range(
     start: date | None, end: date | None, names: tuple[str, str] = ("start", "end")
 ) -> None:
@@ -879,6 +987,128 @@ def posting_totals(
             else:
                 pair[1] -= amount
     return {key: (pair[0], pair[1]) for key, pair in sums.items()}
+
+
+class SumBy(StrEnum):
+    """What :func:`net_totals` groups a book's postings by, each one part of a key."""
+
+    PARTY = "party"
+    """The posting's party id (None on an account without partners)."""
+    ACCOUNT = "account"
+    """The account's code."""
+    ACCOUNT_NAME = "account_name"
+    ACCOUNT_TYPE = "account_type"
+    """The account's :class:`AccountType`."""
+    DATE = "date"
+    """The entry's date."""
+
+
+_SUM_COLUMNS: dict[SumBy, InstrumentedAttribute[Any]] = {
+    SumBy.PARTY: Posting.party_id,
+    SumBy.ACCOUNT: Account.code,
+    SumBy.ACCOUNT_NAME: Account.name,
+    SumBy.ACCOUNT_TYPE: Account.type,
+    SumBy.DATE: JournalEntry.entry_date,
+}
+
+INT64_DIGITS = 18
+"""Decimal digits that always fit a signed 64-bit integer (SQLite's INTEGER)."""
+
+
+def net_totals(
+    db: Session,
+    book_id: uuid.UUID,
+    currency: str,
+    by: Sequence[SumBy],
+    *,
+    as_of: date,
+    since: date | None = None,
+    account_codes: Iterable[str] | None = None,
+    account_types: Iterable[AccountType] | None = None,
+    parties: Iterable[uuid.UUID] | None = None,
+    source_type: str | None = None,
+) -> dict[tuple[Any, ...], Decimal]:
+    """Net (debits − credits) of the book's postings in ``currency``, grouped by ``by``: exact,
+    in one query.
+
+    Counted are the entries dated up to ``as_of`` (and from ``since``, both inclusive); with
+    ``account_codes`` or ``account_types``, the postings on those accounts only (on an account
+    that is either, when both are given); with ``parties``, the postings naming one of them
+    (none for an empty list); with ``source_type``, the entries of that source. A key is the
+    tuple of the ``by`` values in their order; a group without postings has no key.
+
+    For the domain that owns the book, with a ``book_id`` it read within the actor's
+    organization (a fund's): the book is not looked up again, so a report of many sums costs
+    one query each. The database sums on PostgreSQL (NUMERIC) and on SQLite (as integers of
+    the minor unit, :func:`_scaled_sums`); otherwise :func:`posting_totals` sums in Python.
+    """
+    _check_range(since, as_of, ("since", "as_of"))
+    conditions: list[ColumnElement[bool]] = [
+        JournalEntry.book_id == book_id,
+        JournalEntry.entry_date <= as_of,
+        Posting.currency == currency,
+    ]
+    if since is not None:
+        conditions.append(JournalEntry.entry_date >= since)
+    accounts: list[ColumnElement[bool]] = []
+    if account_types is not None:
+        accounts.append(Account.type.in_(list(account_types)))
+    if account_codes is not None:
+        accounts.append(Account.code.in_(list(account_codes)))
+    if accounts:
+        conditions.append(or_(*accounts))
+    if parties is not None:
+        conditions.append(Posting.party_id.in_(list(parties)))
+    if source_type is not None:
+        conditions.append(JournalEntry.source_type == source_type)
+    keys = [_SUM_COLUMNS[key] for key in by]
+    if db.get_bind().dialect.name == "sqlite":
+        sums = _scaled_sums(db, currency, keys, conditions)
+        if sums is not None:
+            return sums
+    totals = posting_totals(db, keys, conditions)
+    with localcontext(EXACT_CONTEXT):
+        return {key: debits - credits for key, (debits, credits) in totals.items()}
+
+
+def _scaled_sums(
+    db: Session,
+    currency: str,
+    keys: Sequence[ColumnElement[Any] | InstrumentedAttribute[Any]],
+    conditions: Iterable[ColumnElement[bool]],
+) -> dict[tuple[Any, ...], Decimal] | None:
+    """The grouped net sum on SQLite, done by SQLite on exact integers.
+
+    SQLite keeps a decimal as its canonical text (``platform.db.ExactDecimal``). Each amount's
+    text is written with exactly the currency's decimal places (padded with zeros; the ledger
+    refuses any amount finer than the minor unit, so nothing but zeros is ever cut) and read as
+    a whole number of minor units, which SQLite sums exactly. None, for the caller to sum in
+    Python, when some amount is too long to be such an integer or the sum overflows.
+    """
+    places = minor_units(currency)
+    raw = type_coerce(Posting.amount, String)
+    zeros = "0" * places
+    padded = raw.concat(case((func.instr(raw, ".") == 0, "." + zeros), else_=zeros))
+    fixed = func.substr(padded, 1, func.instr(raw.concat("."), ".") + places)
+    minor = cast(func.replace(fixed, ".", ""), Integer)
+    stmt = (
+        select(*keys, func.sum(minor), func.max(func.length(raw)))
+        .select_from(Posting)
+        .join(JournalEntry, JournalEntry.id == Posting.entry_id)
+        .join(Account, Account.id == Posting.account_id)
+        .where(*conditions)
+        .group_by(*keys)
+    )
+    try:
+        rows = db.execute(stmt).all()
+    except OperationalError:
+        return None
+    sums: dict[tuple[Any, ...], Decimal] = {}
+    for *key, total, longest in rows:
+        if longest + places > INT64_DIGITS:
+            return None
+        sums[tuple(key)] = Decimal(total).scaleb(-places)
+    return sums
 
 
 def _window(book: Book, as_of: date, since: date | None) -> list[ColumnElement[bool]]:

@@ -8,17 +8,8 @@ accrual by hypothetical liquidation follows shared/CONVENTIONS.md "Distribution 
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 
-import pytest
-
-from fundhouse.funds.accounts import capital_accounts
-from fundhouse.funds.models import Fund
-from fundhouse.ledger import service as ledger
-from fundhouse.ledger.chart import FundAccount
-from fundhouse.ledger.models import Account, JournalEntry
-from fundhouse.ledger.service import posting_totals
 from tests.factories import login
 from tests.funds.accounting_helpers import (
     company,
@@ -292,55 +283,3 @@ def test_another_organizations_capital_accounts_are_not_found(desk, other_desk):
     )
     stranger = desk.investor("Not in this fund")
     assert desk.get(f"/funds/{fund['id']}/capital-accounts/{stranger['id']}").status_code == 404
-
-
-@pytest.mark.parametrize("currency", ["USD", "JPY", "KWD"])
-def test_grouped_sums_are_exact_whatever_the_text_of_the_amounts(desk, db, currency):
-    # SQLite keeps decimals as text: amounts with fewer or more written decimals than the
-    # currency has, tiny and huge ones (the huge one is summed in Python, not in SQLite's
-    # 64-bit integers) all add up exactly, as the ledger's own sum says.
-    fund_out = desk.fund(currency=currency, initial_close_date=START.isoformat())
-    partner = uuid.uuid4()
-    amounts = [D("100.000"), D("1E+3"), D("12345"), D("7.0")]
-    if currency != "JPY":
-        amounts += [D("0.05"), D("-0.05"), D("12.5")]
-    actor = desk.accountant()
-    book = uuid.UUID(fund_out["book_id"])
-    for i, amount in enumerate(amounts):
-        ledger.post_entry(
-            db,
-            actor,
-            book,
-            entry_date=START,
-            memo=f"line {i}",
-            source_type="manual",
-            source_id=None,
-            lines=[
-                ledger.Line(FundAccount.CASH, amount, currency),
-                ledger.Line(FundAccount.CAPITAL_CONTRIBUTIONS, -amount, currency, partner),
-            ],
-        )
-    fund = db.get(Fund, uuid.UUID(fund_out["id"]))
-    keys = [Account.code]
-    conditions = capital_accounts.ledger_conditions(fund, date(2099, 1, 1))
-    fast = capital_accounts.net_totals(db, fund, keys, conditions)
-    exact = {k: d - c for k, (d, c) in posting_totals(db, keys, conditions).items()}
-    assert fast == exact and fast[("1000",)] == sum(amounts)
-    huge = D("123456789012345678")  # 18 digits: too long for the integer sum
-    ledger.post_entry(
-        db,
-        actor,
-        book,
-        entry_date=START,
-        memo="huge",
-        source_type="manual",
-        source_id=None,
-        lines=[
-            ledger.Line(FundAccount.CASH, huge, currency),
-            ledger.Line(FundAccount.CAPITAL_CONTRIBUTIONS, -huge, currency, partner),
-        ],
-    )
-    fast = capital_accounts.net_totals(db, fund, [JournalEntry.entry_date], conditions)
-    assert fast == {(START,): 0}
-    cash = capital_accounts.net_totals(db, fund, keys, conditions)[("1000",)]
-    assert cash == sum(amounts) + huge

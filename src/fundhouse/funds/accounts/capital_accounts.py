@@ -24,9 +24,8 @@ from datetime import date, timedelta
 from decimal import Decimal, localcontext
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, String, case, cast, func, or_, select, type_coerce
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from fundhouse.funds.accounts.schemas import (
     AccountLineOut,
@@ -37,10 +36,8 @@ from fundhouse.funds.accounts.schemas import (
 from fundhouse.funds.models import Commitment, Fund, Investor
 from fundhouse.funds.register.service import get_fund_row, quantum_of, rows_or_page
 from fundhouse.ledger import service as ledger
-from fundhouse.ledger.chart import FundAccount
-from fundhouse.ledger.currencies import minor_units
-from fundhouse.ledger.models import Account, AccountType, JournalEntry, Posting
-from fundhouse.ledger.service import posting_totals
+from fundhouse.ledger.chart import AccountType, FundAccount
+from fundhouse.ledger.service import SumBy
 from fundhouse.platform.access import Actor, require
 from fundhouse.platform.errors import Invalid, NotFound
 from fundhouse.platform.export import csv_of
@@ -76,86 +73,6 @@ NET_ASSET_TYPES = (AccountType.ASSET, AccountType.LIABILITY)
 # --- reading the fund's book -------------------------------------------------------------
 
 
-def ledger_conditions(fund: Fund, as_of: date, since: date | None = None) -> list[Any]:
-    """Postings of the fund's book in its currency dated up to ``as_of`` (from ``since``).
-
-    ``fund`` was read within the actor's organization, and so was its book: the entries are
-    found through the book's ``(book_id, entry_date)`` index, their postings through
-    ``entry_id``, which is the fast way through the postings of one book on both backends.
-    """
-    conditions: list[Any] = [
-        JournalEntry.book_id == fund.book_id,
-        JournalEntry.entry_date <= as_of,
-        Posting.currency == fund.currency,
-    ]
-    if since is not None:
-        conditions.append(JournalEntry.entry_date >= since)
-    return conditions
-
-
-INT64_DIGITS = 18
-"""Decimal digits that always fit a signed 64-bit integer (SQLite's INTEGER)."""
-
-
-def _scaled_sums(
-    db: Session,
-    fund: Fund,
-    keys: Sequence[ColumnElement[Any] | InstrumentedAttribute[Any]],
-    conditions: Iterable[ColumnElement[bool]],
-) -> dict[tuple[Any, ...], Decimal] | None:
-    """The grouped sum on SQLite, done by SQLite on exact integers.
-
-    SQLite keeps a decimal as its canonical text (``platform.db.ExactDecimal``). Each amount's
-    text is written with exactly the currency's decimal places (padded with zeros; the ledger
-    refuses any amount finer than the minor unit, so nothing but zeros is ever cut) and read as
-    a whole number of minor units, which SQLite sums exactly. None, for the caller to sum in
-    Python, when some amount is too long to be such an integer or the sum overflows.
-    """
-    places = minor_units(fund.currency)
-    raw = type_coerce(Posting.amount, String)
-    zeros = "0" * places
-    padded = raw.concat(case((func.instr(raw, ".") == 0, "." + zeros), else_=zeros))
-    fixed = func.substr(padded, 1, func.instr(raw.concat("."), ".") + places)
-    minor = cast(func.replace(fixed, ".", ""), Integer)
-    stmt = (
-        select(*keys, func.sum(minor), func.max(func.length(raw)))
-        .select_from(Posting)
-        .join(JournalEntry, JournalEntry.id == Posting.entry_id)
-        .join(Account, Account.id == Posting.account_id)
-        .where(*conditions)
-        .group_by(*keys)
-    )
-    try:
-        rows = db.execute(stmt).all()
-    except OperationalError:
-        return None
-    sums: dict[tuple[Any, ...], Decimal] = {}
-    for *key, total, longest in rows:
-        if longest + places > INT64_DIGITS:
-            return None
-        sums[tuple(key)] = Decimal(total).scaleb(-places)
-    return sums
-
-
-def net_totals(
-    db: Session,
-    fund: Fund,
-    keys: Sequence[ColumnElement[Any] | InstrumentedAttribute[Any]],
-    conditions: Iterable[ColumnElement[bool]],
-) -> dict[tuple[Any, ...], Decimal]:
-    """Net (debits − credits) of the matching postings of ``fund``'s book (in its currency)
-    grouped by ``keys``, exact, in one query: summed by the database on PostgreSQL (NUMERIC)
-    and on SQLite (as integers of the minor unit), else by the ledger's exact Python sum."""
-    conditions = list(conditions)
-    if db.get_bind().dialect.name == "sqlite":
-        sums = _scaled_sums(db, fund, keys, conditions)
-        if sums is not None:
-            return sums
-    totals = posting_totals(db, keys, conditions)
-    with localcontext(EXACT):
-        return {key: debits - credits for key, (debits, credits) in totals.items()}
-
-
 def partner_capital(
     db: Session,
     fund: Fund,
@@ -165,13 +82,16 @@ def partner_capital(
     codes: Sequence[str] = CAPITAL_CODES,
 ) -> dict[tuple[uuid.UUID, str], Decimal]:
     """Net balance per (partner, account) of the capital accounts at ``as_of``: one query."""
-    conditions = [*ledger_conditions(fund, as_of), Account.code.in_(codes)]
-    if parties is not None:
-        conditions.append(Posting.party_id.in_(parties))
     return {
         (party, code): amount
-        for (party, code), amount in net_totals(
-            db, fund, [Posting.party_id, Account.code], conditions
+        for (party, code), amount in ledger.net_totals(
+            db,
+            fund.book_id,
+            fund.currency,
+            [SumBy.PARTY, SumBy.ACCOUNT],
+            as_of=as_of,
+            account_codes=codes,
+            parties=parties,
         ).items()
     }
 
@@ -237,8 +157,12 @@ class Balance:
 
 def book_balances(db: Session, fund: Fund, as_of: date) -> list[Balance]:
     """The fund book's account balances at ``as_of``, by code (one grouped query)."""
-    totals = net_totals(
-        db, fund, [Account.code, Account.name, Account.type], ledger_conditions(fund, as_of)
+    totals = ledger.net_totals(
+        db,
+        fund.book_id,
+        fund.currency,
+        [SumBy.ACCOUNT, SumBy.ACCOUNT_NAME, SumBy.ACCOUNT_TYPE],
+        as_of=as_of,
     )
     return sorted(
         (Balance(code, name, kind, amount) for (code, name, kind), amount in totals.items()),
@@ -259,8 +183,9 @@ def fund_nav(db: Session, actor: Actor, fund: Fund, as_of: date) -> Decimal:
 
 def nav_by_date(db: Session, fund: Fund, as_of: date) -> list[tuple[date, Decimal]]:
     """The NAV at the end of every day the net assets changed, up to ``as_of`` (one query)."""
-    conditions = [*ledger_conditions(fund, as_of), Account.type.in_(NET_ASSET_TYPES)]
-    changes = net_totals(db, fund, [JournalEntry.entry_date], conditions)
+    changes = ledger.net_totals(
+        db, fund.book_id, fund.currency, [SumBy.DATE], as_of=as_of, account_types=NET_ASSET_TYPES
+    )
     series = []
     running = _ZERO
     with localcontext(EXACT):

@@ -85,12 +85,13 @@ from fundhouse.funds.models import (
     WaterfallType,
 )
 from fundhouse.funds.register.service import get_fund_row, quantum_of
+from fundhouse.ledger import service as ledger
 from fundhouse.ledger.chart import FundAccount
-from fundhouse.ledger.models import Account, JournalEntry, Posting
+from fundhouse.ledger.service import SumBy
 from fundhouse.platform.access import Actor, require
 
 _ZERO = Decimal(0)
-_EXACT = capital_accounts.EXACT
+_EXACT = ledger.EXACT_CONTEXT
 
 A = FundAccount
 LINE_CODES: dict[str, tuple[str, ...]] = {
@@ -164,7 +165,7 @@ class _Documents:
     investments: list[Any]
     valuations: list[Any]
     transfers: list[Any]
-    accruals: list[Any]
+    accruals: list[ledger.PartnerPosting]
 
 
 def _grouped(rows: Iterable[Any], key: str) -> dict[uuid.UUID, list[Any]]:
@@ -320,25 +321,9 @@ def load_documents(db: Session, fund: Fund) -> _Documents:
         .where(CommitmentTransfer.fund_id == fund.id)
         .order_by(CommitmentTransfer.transfer_date, CommitmentTransfer.created_at)
     ).all()
-    accruals = db.execute(
-        select(
-            JournalEntry.id,
-            JournalEntry.entry_date,
-            JournalEntry.created_at,
-            Posting.party_id,
-            Account.code,
-            Posting.amount,
-        )
-        .join(Posting, Posting.entry_id == JournalEntry.id)
-        .join(Account, Account.id == Posting.account_id)
-        .where(
-            JournalEntry.book_id == fund.book_id,
-            JournalEntry.source_type == CARRY_ACCRUAL,
-            Posting.currency == fund.currency,
-            Account.code.in_(CARRY_CODES),
-            Posting.party_id.is_not(None),
-        )
-    ).all()
+    accruals = ledger.partner_postings_of_source(
+        db, fund.book_id, CARRY_ACCRUAL, currency=fund.currency, account_codes=CARRY_CODES
+    )
     return _Documents(
         fund=fund,
         commitments=commitments,
@@ -820,10 +805,10 @@ class DocumentReplay:
         return split.amount_for("moved")
 
     def _accruals(self) -> None:
-        entries: dict[uuid.UUID, list[Any]] = _grouped(self.docs.accruals, "id")
+        entries: dict[uuid.UUID, list[Any]] = _grouped(self.docs.accruals, "entry_id")
         for rows in entries.values():
-            postings = [_Posting(r.entry_date, r.party_id, r.code, r.amount) for r in rows]
-            self.add(rows[0].created_at, 0, _constant(postings))
+            postings = [_Posting(r.entry_date, r.party_id, r.account_code, r.amount) for r in rows]
+            self.add(rows[0].recorded_at, 0, _constant(postings))
 
     def replay(self) -> _Book:
         book = _Book()
@@ -847,6 +832,19 @@ def lines_of(
             if line is not None:
                 out[(investor_id, line)] -= amount
     return dict(out)
+
+
+def booked_balances(db: Session, fund: Fund, as_of: date) -> dict[tuple[uuid.UUID, str], Decimal]:
+    """Each partner's balances of the capital account lines' accounts at ``as_of``, as the
+    ledger holds them: the one thing read from the ledger (one grouped query)."""
+    return ledger.net_totals(
+        db,
+        fund.book_id,
+        fund.currency,
+        [SumBy.PARTY, SumBy.ACCOUNT],
+        as_of=as_of,
+        account_codes=[c for codes in LINE_CODES.values() for c in codes],
+    )
 
 
 def documented_lines(db: Session, fund: Fund, as_of: date) -> dict[tuple[uuid.UUID, str], Decimal]:
@@ -896,7 +894,7 @@ def reconcile(
     require(actor, "ledger:read")
     check = capital_accounts.reconcile(db, actor, fund_id, as_of)
     fund = get_fund_row(db, actor, fund_id)
-    booked = lines_of(capital_accounts.partner_capital(db, fund, as_of))
+    booked = lines_of(booked_balances(db, fund, as_of))
     documented = documented_lines(db, fund, as_of)
     parties = {investor_id for investor_id, _ in (*booked, *documented)}
     names = (

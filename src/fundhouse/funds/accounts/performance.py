@@ -34,7 +34,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundhouse.finance import metrics
@@ -46,9 +46,7 @@ from fundhouse.funds.accounts.capital_accounts import (
     capital_accounts_for,
     capital_of,
     fund_partners,
-    ledger_conditions,
     money_of,
-    net_totals,
     partner_capital,
     partner_investors,
 )
@@ -86,8 +84,9 @@ from fundhouse.funds.register.service import (
     rows_or_page,
     today,
 )
+from fundhouse.ledger import service as ledger
 from fundhouse.ledger.chart import FundAccount
-from fundhouse.ledger.models import Account, Book, JournalEntry, Posting
+from fundhouse.ledger.service import SumBy
 from fundhouse.platform import audit
 from fundhouse.platform.access import Actor, require
 from fundhouse.platform.cache import Cache
@@ -119,11 +118,14 @@ def partner_flows(
 ) -> PartnerFlows:
     """Contributions and distributions of the partners by date, and their capital accounts
     at ``as_of``: two grouped queries whatever the number of partners."""
-    conditions = [*ledger_conditions(fund, as_of), Account.code.in_([CONTRIBUTIONS, DISTRIBUTIONS])]
-    if parties is not None:
-        conditions.append(Posting.party_id.in_(parties))
-    totals = net_totals(
-        db, fund, [Posting.party_id, Account.code, JournalEntry.entry_date], conditions
+    totals = ledger.net_totals(
+        db,
+        fund.book_id,
+        fund.currency,
+        [SumBy.PARTY, SumBy.ACCOUNT, SumBy.DATE],
+        as_of=as_of,
+        account_codes=[CONTRIBUTIONS, DISTRIBUTIONS],
+        parties=parties,
     )
     out = PartnerFlows()
     with localcontext(EXACT):
@@ -587,22 +589,25 @@ def fund_series(db: Session, fund: Fund, as_of: date) -> FundSeries:
     contributions or distributions, by account and day; and the GP's own capital postings.
     The LPs' capital is the net assets less the GP's capital (the capital accounts add up to
     the net assets exactly, see :mod:`fundhouse.funds.capital_accounts`)."""
-    conditions = ledger_conditions(fund, as_of)
-    moved = or_(Account.type.in_(NET_ASSET_TYPES), Account.code.in_([CONTRIBUTIONS, DISTRIBUTIONS]))
-    everyone = net_totals(
-        db, fund, [Account.code, Account.type, JournalEntry.entry_date], [*conditions, moved]
+    everyone = ledger.net_totals(
+        db,
+        fund.book_id,
+        fund.currency,
+        [SumBy.ACCOUNT, SumBy.ACCOUNT_TYPE, SumBy.DATE],
+        as_of=as_of,
+        account_types=NET_ASSET_TYPES,
+        account_codes=[CONTRIBUTIONS, DISTRIBUTIONS],
     )
     gp_totals: dict[tuple[Any, ...], Decimal] = {}
     if fund.gp_investor_id is not None:
-        gp_totals = net_totals(
+        gp_totals = ledger.net_totals(
             db,
-            fund,
-            [Account.code, JournalEntry.entry_date],
-            [
-                *conditions,
-                Posting.party_id == fund.gp_investor_id,
-                Account.code.in_(CAPITAL_CODES),
-            ],
+            fund.book_id,
+            fund.currency,
+            [SumBy.ACCOUNT, SumBy.DATE],
+            as_of=as_of,
+            account_codes=CAPITAL_CODES,
+            parties=[fund.gp_investor_id],
         )
     s = FundSeries()
     with localcontext(EXACT):
@@ -634,7 +639,7 @@ SERIES_TTL = 3600.0
 def _series_key(db: Session, fund: Fund, as_of: date) -> str:
     """The cache key of a fund's series: its book's entry count moves with every posting
     (reversals and backdated entries included), so a cached series is never stale."""
-    version = db.scalar(select(Book.last_entry_number).where(Book.id == fund.book_id))
+    version = ledger.last_entry_number(db, fund.book_id)
     return f"fund-series:{fund.book_id}:{version}:{fund.gp_investor_id}:{as_of.isoformat()}"
 
 

@@ -91,10 +91,8 @@ from fundhouse.finance import waterfall as wf
 from fundhouse.finance.allocation import allocate
 from fundhouse.funds.accounts.capital_accounts import (
     book_balances,
-    ledger_conditions,
     money_of,
     nav_of,
-    net_totals,
 )
 from fundhouse.funds.distributions.schemas import (
     CarryAccrualCreate,
@@ -162,7 +160,7 @@ from fundhouse.funds.reporting.notices import (
 from fundhouse.ledger import service as ledger
 from fundhouse.ledger.chart import FundAccount
 from fundhouse.ledger.currencies import minor_units
-from fundhouse.ledger.models import Account, JournalEntry, Posting
+from fundhouse.ledger.service import SumBy
 from fundhouse.platform import audit, events
 from fundhouse.platform.access import Actor, require
 from fundhouse.platform.db import utcnow
@@ -1247,15 +1245,7 @@ def _reverse_issue(db: Session, actor: Actor, fund: Fund, d: Distribution) -> No
     memo = f"Distribution #{d.number} cancelled"
     if d.ledger_entry_id is not None:
         ledger.reverse_entry(db, actor, d.ledger_entry_id, entry_date=on, memo=memo)
-    releases = db.scalars(
-        select(JournalEntry.id).where(
-            JournalEntry.book_id == fund.book_id,
-            JournalEntry.source_type == CARRY_ACCRUAL,
-            JournalEntry.source_id == d.id,
-            JournalEntry.reverses_entry_id.is_(None),
-            JournalEntry.reversed_by_entry_id.is_(None),
-        )
-    ).all()
+    releases = ledger.standing_entry_ids(db, fund.book_id, CARRY_ACCRUAL, d.id)
     for release in releases:
         ledger.reverse_entry(db, actor, release, entry_date=on, memo=memo)
 
@@ -1540,24 +1530,20 @@ def compute_clawback(db: Session, actor: Actor, fund_id: uuid.UUID) -> ClawbackO
 
 def _accrued_carry(db: Session, fund: Fund, as_of: date) -> dict[uuid.UUID, Decimal]:
     """Carry accrued so far per LP: the 5200 postings of the fund's accrual entries."""
-    conditions = [
-        *ledger_conditions(fund, as_of),
-        Account.code == FundAccount.CARRIED_INTEREST_ALLOCATION,
-        JournalEntry.source_type == CARRY_ACCRUAL,
-    ]
-    return {
-        party: amount
-        for (party,), amount in net_totals(db, fund, [Posting.party_id], conditions).items()
-        if amount
-    }
+    totals = ledger.net_totals(
+        db,
+        fund.book_id,
+        fund.currency,
+        [SumBy.PARTY],
+        as_of=as_of,
+        account_codes=[FundAccount.CARRIED_INTEREST_ALLOCATION],
+        source_type=CARRY_ACCRUAL,
+    )
+    return {party: amount for (party,), amount in totals.items() if amount}
 
 
 def _latest_accrual(db: Session, fund: Fund) -> date | None:
-    return db.scalar(
-        select(func.max(JournalEntry.entry_date)).where(
-            JournalEntry.book_id == fund.book_id, JournalEntry.source_type == CARRY_ACCRUAL
-        )
-    )
+    return ledger.latest_entry_date(db, fund.book_id, source_type=CARRY_ACCRUAL)
 
 
 def accrue_carried_interest(

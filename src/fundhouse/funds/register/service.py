@@ -65,7 +65,6 @@ from fundhouse.identity.models import Membership, User
 from fundhouse.ledger import service as ledger
 from fundhouse.ledger.chart import FundAccount
 from fundhouse.ledger.currencies import decimal_places, minor_units
-from fundhouse.ledger.models import Book, JournalEntry
 from fundhouse.platform import audit
 from fundhouse.platform.access import Actor, require
 from fundhouse.platform.crypto import derive_key
@@ -78,12 +77,12 @@ FUND_OWNER = "fund"
 """The ``owner_type`` of a fund's ledger book."""
 
 
-def _not_partners(db: Session, actor: Actor, book: Book, parties: set[uuid.UUID]) -> set[uuid.UUID]:
+def _not_partners(
+    db: Session, actor: Actor, owner_id: uuid.UUID, parties: set[uuid.UUID]
+) -> set[uuid.UUID]:
     """The parties of a fund book's manual entry that hold no commitment in the fund (another
     organization's investors among them). A book of no fund of the organization has no say."""
-    fund_id = db.scalar(
-        select(Fund.id).where(Fund.id == book.owner_id, Fund.org_id == actor.org_id)
-    )
+    fund_id = db.scalar(select(Fund.id).where(Fund.id == owner_id, Fund.org_id == actor.org_id))
     if fund_id is None:
         return set()
     partners = db.scalars(
@@ -1215,9 +1214,7 @@ def create_transfer(
     amount = money(data.amount, fund.currency, "amount")
     if amount > source.amount:
         raise Invalid(f"The transfer exceeds the commitment ({source.amount}).", field="amount")
-    latest = db.scalar(
-        select(func.max(JournalEntry.entry_date)).where(JournalEntry.book_id == fund.book_id)
-    )
+    latest = ledger.latest_entry_date(db, fund.book_id)
     if latest is not None and data.transfer_date < latest:
         raise Invalid(
             f"The transfer cannot be dated before the fund's latest booked activity ({latest}).",

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Me } from "../../../auth/session";
 import { jsonResponse, problemResponse, renderWithProviders } from "../../../test/render";
 import { PaymentsList } from "./PaymentsList";
-import type { Payment } from "./ReversePaymentModal";
+import type { Payment } from "./queries";
 
 const PAYMENTS: Payment[] = [
   {

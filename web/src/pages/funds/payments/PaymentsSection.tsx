@@ -6,7 +6,8 @@ import { hasPermission, useMe } from "../../../auth/session";
 import { PageHeader } from "../../../components/PageHeader";
 import { DateField } from "../shared/DateField";
 import { useFundOptions } from "../shared/queries";
-import { PaymentsList, type PaymentFilters } from "./PaymentsList";
+import { PaymentsList } from "./PaymentsList";
+import type { PaymentFilters } from "./queries";
 import { ReconciliationPanel } from "./ReconciliationPanel";
 
 function ReconcileTab() {

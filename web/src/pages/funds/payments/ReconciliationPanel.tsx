@@ -7,66 +7,30 @@ import {
   Select,
   SimpleGrid,
   Stack,
-  Table,
   Text,
   Title,
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconUpload } from "@tabler/icons-react";
-import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
-import { api, unwrap } from "../../../api/client";
 import { errorMessage } from "../../../api/problem";
-import type { ResponseOf } from "../../../api/types";
-import { TableCard } from "../../../components/TableCard";
+import { DataTable, type DataTableColumn } from "../../../components/DataTable";
 import { formatDate } from "../../../components/formatting";
-import { formatMoney, isZero } from "../shared/format";
 import { KpiCard } from "../shared/KpiCard";
 import { Money } from "../shared/Money";
-import { PICKER_LIMIT } from "../shared/queries";
 import { StatusBadge } from "../shared/StatusBadge";
-import { fileUpload, newIdempotencyKey } from "../shared/upload";
-import { callKeys, fundKeys, paymentKeys } from "../../../api/queryKeys";
+import { newIdempotencyKey } from "../shared/upload";
+import {
+  useApplyReconciliation,
+  useOpenShares,
+  useResolveStatementLine,
+  useUploadStatement,
+  type OpenShare,
+  type Reconciliation,
+} from "./queries";
 
-type Reconciliation = ResponseOf<"/api/v1/reconciliations/{reconciliation_id}", "get">;
 type Line = Reconciliation["lines"][number];
-
-interface OpenShare {
-  value: string;
-  label: string;
-}
-
-/** The fund's open shares of issued calls, each labelled for a person choosing a match. */
-function useOpenShares(fundId: string, currency: string) {
-  const calls = useQuery({
-    queryKey: [...callKeys.all, "list", { fund_id: fundId, open: true }],
-    queryFn: () =>
-      unwrap(
-        api.GET("/api/v1/capital-calls", { params: { query: { fund_id: fundId, limit: PICKER_LIMIT } } }),
-      ),
-    select: (page) =>
-      page.items.filter((call) => call.status === "issued" || call.status === "partially_paid"),
-  });
-  const details = useQueries({
-    queries: (calls.data ?? []).map((call) => ({
-      queryKey: callKeys.detail(call.id),
-      queryFn: () =>
-        unwrap(api.GET("/api/v1/capital-calls/{call_id}", { params: { path: { call_id: call.id } } })),
-    })),
-  });
-  const shares: OpenShare[] = [];
-  for (const detail of details) {
-    for (const allocation of detail.data?.allocations ?? []) {
-      if (isZero(allocation.outstanding)) continue;
-      shares.push({
-        value: allocation.id,
-        label: `Call ${detail.data?.number}: ${allocation.investor_name}, ${formatMoney(allocation.outstanding, currency)} open (${allocation.payment_reference})`,
-      });
-    }
-  }
-  return shares;
-}
 
 function LineMatch({
   line,
@@ -123,61 +87,95 @@ export function ReconciliationPanel({
   currency: string;
   canWrite: boolean;
 }) {
-  const queryClient = useQueryClient();
   const [file, setFile] = useState<File | null>(null);
   const [reconciliation, setReconciliation] = useState<Reconciliation | null>(null);
   const [error, setError] = useState<unknown>(null);
   const shares = useOpenShares(fundId, currency);
+  const upload = useUploadStatement(fundId);
+  const resolve = useResolveStatementLine();
+  const apply = useApplyReconciliation();
 
-  const upload = useMutation({
-    mutationFn: (statement: File) =>
-      unwrap(
-        api.POST("/api/v1/funds/{fund_id}/reconciliations", {
-          params: { path: { fund_id: fundId } },
-          ...fileUpload(statement),
-        }),
-      ),
-    onMutate: () => setError(null),
-    onSuccess: (result) => {
-      setReconciliation(result);
-      setFile(null);
+  const match = (statement: File) => {
+    setError(null);
+    upload.mutate(statement, {
+      onSuccess: (result) => {
+        setReconciliation(result);
+        setFile(null);
+      },
+      onError: setError,
+    });
+  };
+  const settle = (reconciliationId: string, lineNo: number, allocationId: string) => {
+    setError(null);
+    resolve.mutate(
+      { reconciliationId, lineNo, allocationId },
+      { onSuccess: setReconciliation, onError: setError },
+    );
+  };
+  const record = (reconciliationId: string) => {
+    setError(null);
+    apply.mutate(
+      { reconciliationId, key: newIdempotencyKey() },
+      {
+        onSuccess: (result) => {
+          setReconciliation(result);
+          notifications.show({
+            message: `${result.applied} payments are recorded from the statement.`,
+            color: "teal",
+          });
+        },
+        onError: setError,
+      },
+    );
+  };
+
+  const lineColumns = (current: Reconciliation): DataTableColumn<Line>[] => [
+    { accessor: "line_no", title: "Line" },
+    { accessor: "transaction_date", title: "Date", render: (line) => formatDate(line.transaction_date) },
+    {
+      accessor: "amount",
+      title: "Amount",
+      textAlign: "right",
+      render: (line) => <Money value={line.amount} currency={currency} />,
     },
-    onError: setError,
-  });
-  const resolve = useMutation({
-    mutationFn: ({ lineNo, allocationId }: { lineNo: number; allocationId: string }) =>
-      unwrap(
-        api.PATCH("/api/v1/reconciliations/{reconciliation_id}/lines/{line_no}", {
-          params: { path: { reconciliation_id: reconciliation?.id ?? "", line_no: lineNo } },
-          body: { call_allocation_id: allocationId },
-        }),
+    {
+      accessor: "reference",
+      title: "Reference",
+      render: (line) => (
+        <Text size="xs" ff="monospace">
+          {line.reference ?? "—"}
+        </Text>
       ),
-    onMutate: () => setError(null),
-    onSuccess: setReconciliation,
-    onError: setError,
-  });
-  const apply = useMutation({
-    mutationFn: (id: string) =>
-      unwrap(
-        api.POST("/api/v1/reconciliations/{reconciliation_id}/apply", {
-          params: { path: { reconciliation_id: id }, header: { "Idempotency-Key": newIdempotencyKey() } },
-        }),
-      ),
-    onMutate: () => setError(null),
-    onSuccess: async (result) => {
-      setReconciliation(result);
-      notifications.show({
-        message: `${result.applied} payments are recorded from the statement.`,
-        color: "teal",
-      });
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: paymentKeys.all }),
-        queryClient.invalidateQueries({ queryKey: callKeys.all }),
-        queryClient.invalidateQueries({ queryKey: fundKeys.all }),
-      ]);
     },
-    onError: setError,
-  });
+    { accessor: "payer_name", title: "Payer" },
+    {
+      accessor: "status",
+      title: "Status",
+      render: (line) => (
+        <>
+          <StatusBadge status={line.status} />
+          {line.match_reason ? (
+            <Text size="xs" c="dimmed">
+              {line.match_reason}
+            </Text>
+          ) : null}
+        </>
+      ),
+    },
+    {
+      accessor: "match",
+      title: "Match",
+      render: (line) => (
+        <LineMatch
+          line={line}
+          shares={shares}
+          canResolve={canWrite && current.status !== "applied"}
+          isResolving={resolve.isPending}
+          onResolve={(allocationId) => settle(current.id, line.line_no, allocationId)}
+        />
+      ),
+    },
+  ];
 
   return (
     <Stack gap="md">
@@ -193,7 +191,7 @@ export function ReconciliationPanel({
           <form
             onSubmit={(event) => {
               event.preventDefault();
-              if (file) upload.mutate(file);
+              if (file) match(file);
             }}
             aria-label="Upload a bank statement"
           >
@@ -231,59 +229,19 @@ export function ReconciliationPanel({
             <KpiCard label="Unmatched" value={String(reconciliation.unmatched)} />
             <KpiCard label="Applied" value={String(reconciliation.applied)} />
           </SimpleGrid>
-          <TableCard minWidth={900}>
-            <Table horizontalSpacing="md" verticalSpacing="xs" aria-label="Statement lines">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Line</Table.Th>
-                  <Table.Th>Date</Table.Th>
-                  <Table.Th ta="right">Amount</Table.Th>
-                  <Table.Th>Reference</Table.Th>
-                  <Table.Th>Payer</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Match</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {reconciliation.lines.map((line) => (
-                  <Table.Tr key={line.line_no} data-testid="statement-line">
-                    <Table.Td>{line.line_no}</Table.Td>
-                    <Table.Td>{formatDate(line.transaction_date)}</Table.Td>
-                    <Table.Td ta="right">
-                      <Money value={line.amount} currency={currency} />
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="xs" ff="monospace">
-                        {line.reference ?? "—"}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>{line.payer_name ?? "—"}</Table.Td>
-                    <Table.Td>
-                      <StatusBadge status={line.status} />
-                      {line.match_reason ? (
-                        <Text size="xs" c="dimmed">
-                          {line.match_reason}
-                        </Text>
-                      ) : null}
-                    </Table.Td>
-                    <Table.Td>
-                      <LineMatch
-                        line={line}
-                        shares={shares}
-                        canResolve={canWrite && reconciliation.status !== "applied"}
-                        isResolving={resolve.isPending}
-                        onResolve={(allocationId) => resolve.mutate({ lineNo: line.line_no, allocationId })}
-                      />
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </TableCard>
+          <DataTable
+            label="Statement lines"
+            columns={lineColumns(reconciliation)}
+            records={reconciliation.lines}
+            idAccessor={(line) => String(line.line_no)}
+            minWidth={900}
+            rowAttributes={() => ({ "data-testid": "statement-line" })}
+            cardsBelow="sm"
+          />
           {canWrite && reconciliation.status !== "applied" ? (
             <Group justify="flex-end">
               <Button
-                onClick={() => apply.mutate(reconciliation.id)}
+                onClick={() => record(reconciliation.id)}
                 loading={apply.isPending}
                 disabled={reconciliation.matched === 0}
               >

@@ -1,15 +1,10 @@
 import { Alert, Button, Group, Modal, Stack, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 
-import { api, unwrap } from "../../../api/client";
 import { ApiError, errorMessage } from "../../../api/problem";
-import type { ResponseOf } from "../../../api/types";
 import { formatDate, humanize } from "../../../components/formatting";
 import { formatMoney } from "../shared/format";
-import { callKeys, fundKeys, paymentKeys } from "../../../api/queryKeys";
-
-export type Payment = ResponseOf<"/api/v1/payments", "get">["items"][number];
+import { useReversePayment, type Payment } from "./queries";
 
 interface ReversePaymentModalProps {
   opened: boolean;
@@ -24,25 +19,17 @@ interface ReversePaymentModalProps {
  * payment), its reason is shown and nothing changes.
  */
 export function ReversePaymentModal({ opened, payment, onClose }: ReversePaymentModalProps) {
-  const queryClient = useQueryClient();
-  const reverse = useMutation({
-    mutationFn: (target: Payment) =>
-      unwrap(
-        api.POST("/api/v1/payments/{payment_id}/reverse", { params: { path: { payment_id: target.id } } }),
-      ),
-    onSuccess: async (call, target) => {
-      onClose();
-      notifications.show({
-        message: `The payment of ${formatMoney(target.amount, target.currency)} by ${target.investor_name} is reversed; capital call ${call.number} is ${humanize(call.status).toLowerCase()}.`,
-        color: "teal",
-      });
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: paymentKeys.all }),
-        queryClient.invalidateQueries({ queryKey: callKeys.all }),
-        queryClient.invalidateQueries({ queryKey: fundKeys.all }),
-      ]);
-    },
-  });
+  const reverse = useReversePayment();
+  const confirm = (target: Payment) =>
+    reverse.mutate(target, {
+      onSuccess: (call) => {
+        onClose();
+        notifications.show({
+          message: `The payment of ${formatMoney(target.amount, target.currency)} by ${target.investor_name} is reversed; capital call ${call.number} is ${humanize(call.status).toLowerCase()}.`,
+          color: "teal",
+        });
+      },
+    });
   const close = () => {
     reverse.reset();
     onClose();
@@ -76,7 +63,7 @@ export function ReversePaymentModal({ opened, payment, onClose }: ReversePayment
               color="red"
               loading={reverse.isPending}
               disabled={isConflict}
-              onClick={() => reverse.mutate(payment)}
+              onClick={() => confirm(payment)}
               data-autofocus
             >
               Reverse payment
