@@ -467,6 +467,9 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", "/funds/{fund_id}/expenses"): Case(),
     ("POST", "/fee-runs/{fee_run_id}/cancel"): Case(),
     ("POST", "/expenses/{expense_id}/cancel"): Case(),
+    ("POST", "/transaction-fees/{transaction_fee_id}/cancel"): Case(
+        call=body(lambda v: {"reason": "Recorded twice"})
+    ),
     ("POST", "/funds/{fund_id}/disbursements"): Case(
         call=body(
             lambda v: {"kind": "expense", "paid_date": "2024-06-01", "expense_id": v["expense_id"]}
@@ -695,6 +698,13 @@ def _build(db: Session, client: TestClient) -> World:
     fee_run = desk.ok(
         desk.post(f"/funds/{fund['id']}/fee-runs", {"period_start": "2024-01-15"}), 201
     )
+    transaction_fee = desk.ok(
+        desk.post(
+            f"/funds/{fund['id']}/transaction-fees",
+            {"received_date": "2024-08-01", "amount": "500", "company_id": company["id"]},
+        ),
+        201,
+    )
     expense = desk.ok(
         desk.post(
             f"/funds/{fund['id']}/expenses",
@@ -771,6 +781,7 @@ def _build(db: Session, client: TestClient) -> World:
         "distribution_id": distribution["id"],
         "fee_run_id": fee_run["id"],
         "expense_id": expense["id"],
+        "transaction_fee_id": transaction_fee["id"],
         "company_id": company["id"],
         "benchmark_id": benchmark["id"],
         "statement_id": statement["id"],

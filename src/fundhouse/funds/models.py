@@ -738,6 +738,11 @@ class TransactionFee(IdMixin, TenantMixin, TimestampMixin, Base):
     received_date: Mapped[date]
     amount: Mapped[Decimal]
     description: Mapped[str | None] = mapped_column(Text)
+    cancelled_at: Mapped[datetime | None]
+    """Set when the fee was cancelled as recorded by mistake; the record is kept and no longer
+    offsets management fees."""
+    cancelled_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    cancellation_reason: Mapped[str | None] = mapped_column(Text)
 
 
 # --- distributions -----------------------------------------------------------------------

@@ -224,3 +224,94 @@ def test_a_viewer_cannot_bill_fees(desk, make_member):
         f"/funds/{fund['id']}/fee-runs", {"period_start": "2023-01-01"}, headers=viewer
     )
     assert response.status_code == 403
+
+
+def transaction_fee(desk, fund, received_date: str, amount: str):
+    return desk.ok(
+        desk.post(
+            f"/funds/{fund['id']}/transaction-fees",
+            {"received_date": received_date, "amount": amount},
+        ),
+        201,
+    )
+
+
+def test_a_transaction_fee_recorded_by_mistake_is_cancelled_kept_and_offsets_nothing(desk, db):
+    # The 1,200 fee of 1 February 2023 is cancelled before the April installment is billed:
+    # the installment is the full 5,000 (CONVENTIONS.md "Fee offsets": only fees received count).
+    fund, *_ = fee_fund(desk)
+    fee = transaction_fee(desk, fund, "2023-02-01", "1200")
+    desk.ok(fee_run(desk, fund, "2023-01-01"), 201)  # due before the fee: not offset by it
+    cancelled = desk.ok(
+        desk.post(f"/transaction-fees/{fee['id']}/cancel", {"reason": "Recorded twice"})
+    )
+    assert cancelled["status"] == "cancelled" and cancelled["cancelled_at"]
+    assert cancelled["cancellation_reason"] == "Recorded twice"
+    listed = desk.ok(desk.get(f"/funds/{fund['id']}/transaction-fees"))["items"]
+    assert [(f["id"], f["status"]) for f in listed] == [(fee["id"], "cancelled")]
+    second = desk.ok(fee_run(desk, fund, "2023-04-01"), 201)
+    assert (second["offset_amount"], second["total_amount"]) == ("0.00", "5000.00")
+    again = desk.post(f"/transaction-fees/{fee['id']}/cancel", {"reason": "again"})
+    assert again.status_code == 409
+    assert "transaction_fee.cancelled" in set(db.scalars(select(OutboxEvent.event_type)))
+    assert desk.trial_balance(db, fund).is_balanced
+
+
+def test_a_transaction_fee_a_posted_run_offset_is_cancelled_only_after_that_run(desk, db):
+    # The April installment was reduced by the fee (5,000 − 1,200): cancelling the fee first
+    # is refused; after the run is cancelled (its entry reversed) the fee is cancelled and the
+    # period billed again at 5,000.
+    fund, *_ = fee_fund(desk)
+    fee = transaction_fee(desk, fund, "2023-02-01", "1200")
+    run = desk.ok(fee_run(desk, fund, "2023-04-01"), 201)
+    assert run["total_amount"] == "3800.00"
+    refused = desk.post(f"/transaction-fees/{fee['id']}/cancel", {"reason": "mistake"})
+    assert refused.status_code == 409
+    assert "2023-04-01" in refused.json()["detail"]
+    assert desk.ok(desk.get(f"/funds/{fund['id']}/transaction-fees"))["items"][0]["status"] == (
+        "recorded"
+    )
+    desk.ok(desk.post(f"/fee-runs/{run['id']}/cancel"))
+    desk.ok(desk.post(f"/transaction-fees/{fee['id']}/cancel", {"reason": "mistake"}))
+    rebilled = desk.ok(fee_run(desk, fund, "2023-04-01"), 201)
+    assert rebilled["total_amount"] == "5000.00"
+    assert desk.partner_balances(db, fund, "5300") == {}
+    assert desk.trial_balance(db, fund).is_balanced
+
+
+def test_a_later_fee_the_run_did_not_need_does_not_block_the_cancellation(desk):
+    # Two fees before the April installment: 6,000 and 1,000 (7,000 > 5,000, so 2,000 carries
+    # forward). Without the 1,000 the offset is still the whole 5,000: the run does not depend
+    # on it and the fee is cancelled; without the 6,000 it would be 1,000 instead: refused.
+    fund, *_ = fee_fund(desk)
+    big = transaction_fee(desk, fund, "2023-02-01", "6000")
+    small = transaction_fee(desk, fund, "2023-03-01", "1000")
+    run = desk.ok(fee_run(desk, fund, "2023-04-01"), 201)
+    assert (run["offset_amount"], run["total_amount"]) == ("5000.00", "0.00")
+    assert desk.post(f"/transaction-fees/{big['id']}/cancel", {"reason": "x"}).status_code == 409
+    desk.ok(desk.post(f"/transaction-fees/{small['id']}/cancel", {"reason": "refunded"}))
+
+
+@pytest.mark.parametrize("body", [{}, {"reason": ""}, {"reason": "   "}, {"reason": "x" * 501}])
+def test_a_cancellation_without_a_reason_names_the_field_and_changes_nothing(desk, body):
+    fund, *_ = fee_fund(desk)
+    fee = transaction_fee(desk, fund, "2023-02-01", "1200")
+    response = desk.post(f"/transaction-fees/{fee['id']}/cancel", body)
+    assert response.status_code == 422 and "reason" in problem_fields(response)
+    assert desk.ok(desk.get(f"/funds/{fund['id']}/transaction-fees"))["items"][0]["status"] == (
+        "recorded"
+    )
+
+
+def test_another_organization_and_a_viewer_cannot_cancel_a_transaction_fee(
+    desk, other_desk, make_member
+):
+    fund, *_ = fee_fund(desk)
+    fee = transaction_fee(desk, fund, "2023-02-01", "1200")
+    path = f"/transaction-fees/{fee['id']}/cancel"
+    assert other_desk.post(path, {"reason": "x"}).status_code == 404
+    viewer = login(desk.client, make_member(desk, "viewer"))
+    assert desk.post(path, {"reason": "x"}, headers=viewer).status_code == 403
+    assert desk.ok(desk.get(f"/funds/{fund['id']}/transaction-fees"))["items"][0]["status"] == (
+        "recorded"
+    )

@@ -42,6 +42,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from fundhouse.finance.allocation import allocate, allocate_capped
+from fundhouse.funds import postings
 from fundhouse.funds.calls.schemas import (
     AllocationOut,
     AllocationStatus,
@@ -86,7 +87,6 @@ from fundhouse.funds.register.service import (
     today,
 )
 from fundhouse.ledger import service as ledger
-from fundhouse.ledger.chart import FundAccount
 from fundhouse.platform import audit, events
 from fundhouse.platform.access import Actor, require
 from fundhouse.platform.db import utcnow
@@ -553,15 +553,6 @@ def approve_call(db: Session, actor: Actor, call_id: uuid.UUID) -> CallDetailOut
     return call_detail_out(call)
 
 
-def issue_lines(amount: Decimal, currency: str, investor_id: uuid.UUID) -> list[ledger.Line]:
-    """Dr contributions receivable / Cr partners' capital — contributions, for one LP."""
-    receivable, capital = FundAccount.CONTRIBUTIONS_RECEIVABLE, FundAccount.CAPITAL_CONTRIBUTIONS
-    return [
-        ledger.Line.debit(receivable, amount, currency, party_id=investor_id),
-        ledger.Line.credit(capital, amount, currency, party_id=investor_id),
-    ]
-
-
 def issue_call(db: Session, actor: Actor, call_id: uuid.UUID) -> CallDetailOut:
     """Issue an approved call: its allocations become receivable from the LPs.
 
@@ -589,7 +580,7 @@ def issue_call(db: Session, actor: Actor, call_id: uuid.UUID) -> CallDetailOut:
         )
     lines: list[ledger.Line] = []
     for a in call.allocations:
-        lines += issue_lines(a.amount, fund.currency, a.investor_id)
+        lines += postings.call_issued(fund.currency, {a.investor_id: a.amount})
     if call.purpose == CallPurpose.EQUALIZATION:
         lines += _equalization_fee_lines(call, fund)
         lines += _equalization_interest_lines(db, call, fund)
@@ -648,15 +639,7 @@ def _equalization_fee_lines(call: CapitalCall, fund: Fund) -> list[ledger.Line]:
     for item in call.equalization_items:
         if item.kind == EqualizationKind.FEE:
             fee_of[investor_of[item.commitment_id]] += item.principal
-    lines = [
-        ledger.Line.debit(FundAccount.MANAGEMENT_FEE_EXPENSE, fee, fund.currency, party_id=investor)
-        for investor, fee in fee_of.items()
-        if fee > 0
-    ]
-    total = sum((fee for fee in fee_of.values() if fee > 0), _ZERO)
-    if total:
-        lines.append(ledger.Line.credit(FundAccount.MANAGEMENT_FEES_PAYABLE, total, fund.currency))
-    return lines
+    return postings.management_fee(fund.currency, {i: fee for i, fee in fee_of.items() if fee > 0})
 
 
 def _equalization_interest_lines(db: Session, call: CapitalCall, fund: Fund) -> list[ledger.Line]:
@@ -670,27 +653,13 @@ def _equalization_interest_lines(db: Session, call: CapitalCall, fund: Fund) -> 
     shares = allocate(
         interest, {c.id: c.amount for c in earlier}, quantum_of(fund.currency)
     ).by_key()
-    lines = [
-        ledger.Line.debit(
-            FundAccount.CONTRIBUTIONS_RECEIVABLE,
-            a.equalization_interest,
-            fund.currency,
-            party_id=a.investor_id,
-        )
-        for a in call.allocations
-        if a.equalization_interest > 0
-    ]
-    lines += [
-        ledger.Line.credit(
-            FundAccount.EQUALIZATION_INTEREST_INCOME,
-            shares[c.id],
-            fund.currency,
-            party_id=c.investor_id,
-        )
-        for c in earlier
-        if shares[c.id] > 0
-    ]
-    return lines
+    owed: dict[uuid.UUID, Decimal] = defaultdict(lambda: _ZERO)
+    for a in call.allocations:
+        owed[a.investor_id] += a.equalization_interest
+    earned: dict[uuid.UUID, Decimal] = defaultdict(lambda: _ZERO)
+    for c in earlier:
+        earned[c.investor_id] += shares[c.id]
+    return postings.equalization_interest(fund.currency, owed, earned)
 
 
 def cancel_call(db: Session, actor: Actor, call_id: uuid.UUID) -> CallDetailOut:
@@ -813,15 +782,7 @@ def apply_payment(
         call.fund.book_id,
         entry_date=received_date,
         memo=f"Payment of capital call #{call.number} by {allocation.investor.name}"[:500],
-        lines=[
-            ledger.Line.debit(FundAccount.CASH, amount, currency),
-            ledger.Line.credit(
-                FundAccount.CONTRIBUTIONS_RECEIVABLE,
-                amount,
-                currency,
-                party_id=allocation.investor_id,
-            ),
-        ],
+        lines=postings.contributions_received(currency, {allocation.investor_id: amount}),
         source_type="payment",
         source_id=payment.id,
     )

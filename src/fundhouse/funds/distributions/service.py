@@ -89,6 +89,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from fundhouse.finance import waterfall as wf
 from fundhouse.finance.allocation import allocate
+from fundhouse.funds import postings
 from fundhouse.funds.accounts.capital_accounts import (
     book_balances,
     money_of,
@@ -1001,39 +1002,9 @@ def declaration_lines(
     fund: Fund, rows: Sequence[Row], carry: dict[uuid.UUID, Decimal]
 ) -> list[ledger.Line]:
     """The issue entry's lines (see the module): shares declared, tax withheld, carry earned."""
-    cur = fund.currency
-    lines: list[ledger.Line] = []
-    for investor_id, (amount, withheld) in _per_investor(rows).items():
-        lines.append(
-            ledger.Line.debit(FundAccount.CAPITAL_DISTRIBUTIONS, amount, cur, party_id=investor_id)
-        )
-        if amount - withheld:
-            lines.append(
-                ledger.Line.credit(
-                    FundAccount.DISTRIBUTIONS_PAYABLE, amount - withheld, cur, party_id=investor_id
-                )
-            )
-        if withheld:
-            lines.append(
-                ledger.Line.credit(
-                    FundAccount.WITHHOLDING_TAX_PAYABLE, withheld, cur, party_id=investor_id
-                )
-            )
-    total_carry = sum(carry.values(), _ZERO)
-    if total_carry:
-        for investor_id, share in carry.items():
-            lines.append(
-                ledger.Line.debit(
-                    FundAccount.CARRIED_INTEREST_ALLOCATION, share, cur, party_id=investor_id
-                )
-            )
-        assert fund.gp_investor_id is not None
-        lines.append(
-            ledger.Line.credit(
-                FundAccount.CARRIED_INTEREST_GP, total_carry, cur, party_id=fund.gp_investor_id
-            )
-        )
-    return lines
+    return postings.distribution_declared(
+        fund.currency, _per_investor(rows), carry, fund.gp_investor_id
+    )
 
 
 def _realize_accrued_carry(
@@ -1059,15 +1030,7 @@ def _realize_accrued_carry(
     total = sum(released.values(), _ZERO)
     if not total:
         return
-    assert fund.gp_investor_id is not None
-    cur = fund.currency
-    lines = [
-        ledger.Line.credit(FundAccount.CARRIED_INTEREST_ALLOCATION, amount, cur, party_id=lp)
-        for lp, amount in released.items()
-    ]
-    lines.append(
-        ledger.Line.debit(FundAccount.CARRIED_INTEREST_GP, total, cur, party_id=fund.gp_investor_id)
-    )
+    lines = postings.accrued_carry_released(fund.currency, released, fund.gp_investor_id)
     ledger.post_entry(
         db,
         actor,
@@ -1140,19 +1103,9 @@ def pay_distribution(
     if data.paid_date > today():
         raise Invalid("A payment cannot be dated in the future.", field="paid_date")
     fund = get_fund_row(db, actor, d.fund_id)
-    cur = fund.currency
-    lines = []
-    total = _ZERO
-    for investor_id, (amount, withheld) in _per_investor(_stored_rows(d)).items():
-        if amount - withheld:
-            lines.append(
-                ledger.Line.debit(
-                    FundAccount.DISTRIBUTIONS_PAYABLE, amount - withheld, cur, party_id=investor_id
-                )
-            )
-            total += amount - withheld
-    if total:
-        lines.append(ledger.Line.credit(FundAccount.CASH, total, cur))
+    net = {i: a - w for i, (a, w) in _per_investor(_stored_rows(d)).items()}
+    lines = postings.distribution_paid(fund.currency, net)
+    if lines:
         entry = ledger.post_entry(
             db,
             actor,
@@ -1594,7 +1547,7 @@ def accrue_carried_interest(
     before = _accrued_carry(db, fund, as_of)
     investors = sorted(set(before) | set(target), key=lambda i: water.names.get(i, str(i)))
     lines_out = []
-    lines: list[ledger.Line] = []
+    changes: dict[uuid.UUID, Decimal] = {}
     change_total = _ZERO
     for investor_id in investors:
         old, new = before.get(investor_id, _ZERO), target.get(investor_id, _ZERO)
@@ -1609,16 +1562,12 @@ def accrue_carried_interest(
             )
         )
         if change:
-            lines.append(
-                ledger.Line(
-                    FundAccount.CARRIED_INTEREST_ALLOCATION, change, fund.currency, investor_id
-                )
-            )
+            changes[investor_id] = change
             change_total += change
     entry_id = None
     if change_total and not data.preview:
         gp = water.investor_of(GP_CARRY)
-        lines.append(ledger.Line(FundAccount.CARRIED_INTEREST_GP, -change_total, fund.currency, gp))
+        lines = postings.carry_accrual(fund.currency, changes, gp)
         entry = ledger.post_entry(
             db,
             actor,

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fundhouse.funds import postings
 from fundhouse.funds.accounts.capital_accounts import money_of
 from fundhouse.funds.fees.schemas import (
     DisbursementCreate,
@@ -185,10 +186,7 @@ def create_disbursement(
                 field="amount",
             )
         amount = total
-        lines = [
-            ledger.Line.debit(FundAccount.WITHHOLDING_TAX_PAYABLE, v, cur, party_id=investor)
-            for investor, v in withheld.items()
-        ]
+        lines = postings.tax_remitted(cur, withheld)
     elif data.kind == DisbursementKind.EXPENSE:
         if data.expense_id is None:
             raise Invalid("Name the expense paid.", field="expense_id")
@@ -206,7 +204,7 @@ def create_disbursement(
                 f"Only {money_of(fund, left)} {cur} of this expense is unpaid.", field="amount"
             )
         payee = payee or expense.vendor
-        lines = [ledger.Line.debit(FundAccount.ACCRUED_EXPENSES_PAYABLE, amount, cur)]
+        lines = postings.expense_paid(cur, amount)
     else:
         payable = -_balance(db, actor, fund, FundAccount.MANAGEMENT_FEES_PAYABLE, data.paid_date)
         if data.fee_run_id is not None:
@@ -225,7 +223,7 @@ def create_disbursement(
                 f"{data.paid_date}.",
                 field="amount",
             )
-        lines = [ledger.Line.debit(FundAccount.MANAGEMENT_FEES_PAYABLE, amount, cur)]
+        lines = postings.management_fee_paid(cur, amount)
     if not payee:
         raise Invalid("Name who is paid.", field="payee")
     cash = _balance(db, actor, fund, FundAccount.CASH, data.paid_date)
@@ -234,7 +232,6 @@ def create_disbursement(
             f"The fund holds {money_of(fund, cash)} {cur} in cash on {data.paid_date}: "
             f"it cannot pay {money_of(fund, amount)} {cur}."
         )
-    lines.append(ledger.Line.credit(FundAccount.CASH, amount, cur))
     row_id = uuid.uuid4()
     entry = ledger.post_entry(
         db,

@@ -23,6 +23,7 @@ from fundhouse.funds.fees.schemas import (
     FeeRunDetailOut,
     FeeRunOut,
     PayablesOut,
+    TransactionFeeCancel,
     TransactionFeeCreate,
     TransactionFeeOut,
 )
@@ -202,6 +203,33 @@ def cancel_fee_run(
     actor: Annotated[Actor, requires("fee:write")],
 ) -> object:
     return fund_fees.cancel_fee_run(db, actor, fee_run_id)
+
+
+@router.post(
+    "/transaction-fees/{transaction_fee_id}/cancel",
+    tags=["fees"],
+    summary="Cancel a transaction fee recorded by mistake (kept, marked cancelled; it no longer "
+    "offsets management fees)",
+    response_model=TransactionFeeOut,
+    responses=WRITE,
+)
+def cancel_transaction_fee(
+    transaction_fee_id: uuid.UUID,
+    body: TransactionFeeCancel,
+    request: Request,
+    db: DbSession,
+    actor: Annotated[Actor, requires("fee:write")],
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
+    return run_idempotent(
+        db,
+        actor,
+        request,
+        idempotency_key,
+        body,
+        status.HTTP_200_OK,
+        lambda: fund_fees.cancel_transaction_fee(db, actor, transaction_fee_id, body),
+    )
 
 
 @router.post(

@@ -6,8 +6,9 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StrictBool
+from pydantic import BaseModel, Field, StrictBool, StringConstraints
 
 from fundhouse.funds.common import (
     Category,
@@ -99,7 +100,15 @@ class TransactionFeeOut(BaseModel):
     received_date: date
     amount: Money
     description: str | None
+    status: Literal["recorded", "cancelled"]
+    cancelled_at: datetime | None
+    cancellation_reason: str | None
     created_at: datetime
+
+
+class TransactionFeeCancel(Input):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    """Why the fee is cancelled (recorded by mistake, refunded to the company ...)."""
 
 
 class ExpenseCreate(Input):

@@ -42,11 +42,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from fundhouse.finance import fees
 from fundhouse.finance.allocation import allocate
+from fundhouse.funds import postings
 from fundhouse.funds.accounts.capital_accounts import money_of, nav_by_date
 from fundhouse.funds.calls.service import cancel_call, get_call_row, next_call_number
 from fundhouse.funds.fees.schemas import (
@@ -59,6 +60,7 @@ from fundhouse.funds.fees.schemas import (
     FeeRunCreate,
     FeeRunDetailOut,
     FeeRunOut,
+    TransactionFeeCancel,
     TransactionFeeCreate,
     TransactionFeeOut,
 )
@@ -94,9 +96,9 @@ from fundhouse.funds.register.service import (
     today,
 )
 from fundhouse.ledger import service as ledger
-from fundhouse.ledger.chart import FundAccount
 from fundhouse.platform import audit, events
 from fundhouse.platform.access import Actor, require
+from fundhouse.platform.db import utcnow
 from fundhouse.platform.errors import Conflict, FieldError, Invalid, NotFound
 from fundhouse.platform.export import csv_of
 from fundhouse.platform.pagination import DEFAULT_LIMIT, Page
@@ -166,8 +168,11 @@ def fee_basis_series(db: Session, fund: Fund, until: date) -> dict[str, list[fee
     return {"invested_cost": _start_of_day_series(invested_cost_series(db, fund))}
 
 
-def compute_fee_bill(db: Session, fund: Fund, period_start: date) -> FeeBill:
-    """The installment due on ``period_start`` and each LP's share of it."""
+def compute_fee_bill(
+    db: Session, fund: Fund, period_start: date, *, leaving_out: uuid.UUID | None = None
+) -> FeeBill:
+    """The installment due on ``period_start`` and each LP's share of it; ``leaving_out``
+    computes it as if that transaction fee had not been received."""
     initial_close = fund.initial_close_date
     if initial_close is None:
         raise Conflict("The fund has no initial close yet: there is nothing to bill.")
@@ -192,7 +197,9 @@ def compute_fee_bill(db: Session, fund: Fund, period_start: date) -> FeeBill:
         fees.TransactionFee(received, amount)
         for received, amount in db.execute(
             select(TransactionFee.received_date, TransactionFee.amount).where(
-                TransactionFee.fund_id == fund.id
+                TransactionFee.fund_id == fund.id,
+                TransactionFee.cancelled_at.is_(None),
+                TransactionFee.id != leaving_out if leaving_out else true(),
             )
         )
     ]
@@ -309,20 +316,9 @@ def _per_investor(lines: Sequence[Billed], amount: str) -> dict[uuid.UUID, Decim
 
 def fee_lines(fund: Fund, bill: FeeBill) -> list[ledger.Line]:
     """Dr 5000 per LP (gross) / Cr 5300 per LP (offset) / Cr 2100 (net)."""
-    cur = fund.currency
-    lines = [
-        ledger.Line.debit(FundAccount.MANAGEMENT_FEE_EXPENSE, amount, cur, party_id=investor_id)
-        for investor_id, amount in _per_investor(bill.lines, "gross").items()
-    ]
-    lines += [
-        ledger.Line.credit(FundAccount.MANAGEMENT_FEE_OFFSET, amount, cur, party_id=investor_id)
-        for investor_id, amount in _per_investor(bill.lines, "offset").items()
-    ]
-    if bill.installment.net:
-        lines.append(
-            ledger.Line.credit(FundAccount.MANAGEMENT_FEES_PAYABLE, bill.installment.net, cur)
-        )
-    return lines
+    return postings.management_fee(
+        fund.currency, _per_investor(bill.lines, "gross"), _per_investor(bill.lines, "offset")
+    )
 
 
 def _draft_fee_call(
@@ -652,6 +648,9 @@ def _transaction_fee_out(fund: Fund, fee: TransactionFee) -> TransactionFeeOut:
         received_date=fee.received_date,
         amount=money_of(fund, fee.amount),
         description=fee.description,
+        status="recorded" if fee.cancelled_at is None else "cancelled",
+        cancelled_at=fee.cancelled_at,
+        cancellation_reason=fee.cancellation_reason,
         created_at=fee.created_at,
     )
 
@@ -679,6 +678,61 @@ def record_transaction_fee(
     return _transaction_fee_out(fund, fee)
 
 
+def cancel_transaction_fee(
+    db: Session, actor: Actor, fee_id: uuid.UUID, data: TransactionFeeCancel
+) -> TransactionFeeOut:
+    """Cancel a transaction fee recorded by mistake: it is kept, marked cancelled with who did
+    it and why, and offsets no later management fee.
+
+    The fee never was in the fund's books (the manager received it), so there is no entry of
+    its own to reverse; its money reached the books only through the fee runs it offset. So
+    the cancellation is refused while a posted fee run's offset would change without it: cancel
+    that fee run first (its entry is reversed), then this fee, then bill the period again.
+    """
+    require(actor, "fee:write")
+    fee = db.scalar(
+        select(TransactionFee).where(
+            TransactionFee.id == fee_id, TransactionFee.org_id == actor.org_id
+        )
+    )
+    if fee is None:
+        raise NotFound("No such transaction fee.")
+    fund = get_fund_row(db, actor, fee.fund_id, for_update=True)
+    if fee.cancelled_at is not None:
+        raise Conflict("This transaction fee was cancelled already.")
+    later_runs = db.scalars(
+        select(FeeRun)
+        .options(selectinload(FeeRun.installments))
+        .where(
+            FeeRun.fund_id == fund.id,
+            FeeRun.status == FeeRunStatus.POSTED,
+            FeeRun.due_date > fee.received_date,
+        )
+        .order_by(FeeRun.due_date)
+    )
+    for run in later_runs:
+        offset = sum((i.offset_amount for i in run.installments), _ZERO)
+        without = compute_fee_bill(db, fund, run.period_start, leaving_out=fee.id)
+        if money_of(fund, without.installment.offset) != offset:
+            raise Conflict(
+                f"The management fee billed for {run.period_start} to {run.period_end} was "
+                "reduced by this transaction fee: cancel that fee run first, then this fee."
+            )
+    before = audit.snapshot(fee)
+    fee.cancelled_at = utcnow()
+    fee.cancelled_by = actor.user_id
+    fee.cancellation_reason = data.reason
+    db.flush()
+    audit.record(db, actor, "transaction_fee.cancelled", fee, before=before)
+    events.emit(
+        db,
+        "transaction_fee.cancelled",
+        {"transaction_fee_id": fee.id, "fund_id": fund.id, "amount": fee.amount},
+        org_id=actor.org_id,
+    )
+    return _transaction_fee_out(fund, fee)
+
+
 TRANSACTION_FEE_CSV_COLUMNS = (
     "id",
     "received_date",
@@ -686,6 +740,9 @@ TRANSACTION_FEE_CSV_COLUMNS = (
     "currency",
     "amount",
     "description",
+    "status",
+    "cancelled_at",
+    "cancellation_reason",
     "created_at",
 )
 
@@ -801,12 +858,7 @@ def create_expense(
     per_investor: dict[uuid.UUID, Decimal] = defaultdict(lambda: _ZERO)
     for a in allocations:
         per_investor[a.investor_id] += a.amount
-    cur = fund.currency
-    lines = [
-        ledger.Line.debit(FundAccount.FUND_EXPENSES, share, cur, party_id=investor_id)
-        for investor_id, share in per_investor.items()
-    ]
-    lines.append(ledger.Line.credit(FundAccount.ACCRUED_EXPENSES_PAYABLE, amount, cur))
+    lines = postings.fund_expense(fund.currency, per_investor)
     entry = ledger.post_entry(
         db,
         actor,
@@ -838,7 +890,7 @@ def create_expense(
             "expense_id": expense.id,
             "fund_id": fund.id,
             "amount": amount,
-            "currency": cur,
+            "currency": fund.currency,
             "expense_date": data.expense_date,
         },
         org_id=actor.org_id,

@@ -59,6 +59,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fundhouse.funds import postings
 from fundhouse.funds.calls import service as calls
 from fundhouse.funds.models import (
     CallAllocation,
@@ -82,7 +83,6 @@ from fundhouse.funds.models import (
 from fundhouse.funds.register import service
 from fundhouse.funds.register.schemas import CommitmentCreate, CommitmentUpdate, InvestorCreate
 from fundhouse.ledger import service as ledger
-from fundhouse.ledger.chart import FundAccount
 from fundhouse.ledger.currencies import decimal_places, minor_units
 from fundhouse.platform import audit
 from fundhouse.platform.access import Actor, require
@@ -980,7 +980,7 @@ def _record_contributions(
     db.flush()
     issue_lines: list[ledger.Line] = []
     for allocation in sorted(allocations.values(), key=lambda a: a.sequence):
-        issue_lines += calls.issue_lines(allocation.amount, currency, allocation.investor_id)
+        issue_lines += postings.call_issued(currency, {allocation.investor_id: allocation.amount})
     issue = ledger.post_entry(
         db,
         actor,
@@ -1009,13 +1009,10 @@ def _record_contributions(
         for flow in flows
     ]
     db.add_all(payments)
-    receipt_lines = [ledger.Line.debit(FundAccount.CASH, call.amount, currency)]
-    receipt_lines += [
-        ledger.Line.credit(
-            FundAccount.CONTRIBUTIONS_RECEIVABLE, p.amount, currency, party_id=p.investor_id
-        )
-        for p in payments
-    ]
+    received: dict[uuid.UUID, Decimal] = defaultdict(lambda: zero)
+    for p in payments:
+        received[p.investor_id] += p.amount
+    receipt_lines = postings.contributions_received(currency, received)
     receipt = ledger.post_entry(
         db,
         actor,
@@ -1108,23 +1105,10 @@ def _record_distributions(
     per_investor: dict[uuid.UUID, Decimal] = defaultdict(lambda: zero)
     for flow in flows:
         per_investor[flow.investor_id] += flow.amount
-    declaration: list[ledger.Line] = []
-    payout: list[ledger.Line] = []
-    for investor_id, amount in per_investor.items():
-        declaration += [
-            ledger.Line.debit(
-                FundAccount.CAPITAL_DISTRIBUTIONS, amount, currency, party_id=investor_id
-            ),
-            ledger.Line.credit(
-                FundAccount.DISTRIBUTIONS_PAYABLE, amount, currency, party_id=investor_id
-            ),
-        ]
-        payout.append(
-            ledger.Line.debit(
-                FundAccount.DISTRIBUTIONS_PAYABLE, amount, currency, party_id=investor_id
-            )
-        )
-    payout.append(ledger.Line.credit(FundAccount.CASH, distribution.gross_amount, currency))
+    declaration = postings.distribution_declared(
+        currency, {i: (amount, zero) for i, amount in per_investor.items()}
+    )
+    payout = postings.distribution_paid(currency, per_investor)
     declared = ledger.post_entry(
         db,
         actor,

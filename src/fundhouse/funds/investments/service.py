@@ -41,6 +41,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundhouse.finance.allocation import allocate
+from fundhouse.funds import postings
 from fundhouse.funds.accounts.capital_accounts import (
     CAPITAL_BEFORE_CARRY,
     capital_of,
@@ -67,7 +68,6 @@ from fundhouse.funds.models import (
 )
 from fundhouse.funds.register.service import get_fund_row, money, quantum_of, rows_or_page, today
 from fundhouse.ledger import service as ledger
-from fundhouse.ledger.chart import FundAccount
 from fundhouse.platform import audit, events
 from fundhouse.platform.access import Actor, require
 from fundhouse.platform.errors import Conflict, FieldError, Invalid, NotFound
@@ -268,16 +268,6 @@ def allocate_to_partners(
         raise Conflict("The fund has no partner with capital or a commitment to allocate to.")
     shares = allocate(total, weights, quantum_of(fund.currency))
     return [(key, amount) for key, amount in shares.by_key().items() if amount]
-
-
-def partner_lines(
-    fund: Fund, code: str, shares: Sequence[tuple[uuid.UUID, Decimal]], sign: int
-) -> list[ledger.Line]:
-    """Lines on a partner account, ``sign`` × each share (debit positive)."""
-    return [
-        ledger.Line(code, amount * sign, fund.currency, party_id=investor_id)
-        for investor_id, amount in shares
-    ]
 
 
 # --- companies ---------------------------------------------------------------------------
@@ -485,10 +475,7 @@ def record_investment(
         fund,
         data.transaction_date,
         f"Investment in {company.name}",
-        [
-            ledger.Line.debit(FundAccount.INVESTMENTS_AT_COST, cost, fund.currency),
-            ledger.Line.credit(FundAccount.CASH, cost, fund.currency),
-        ],
+        postings.investment_purchased(fund.currency, cost),
         "investment",
         investment.id,
     )
@@ -547,25 +534,23 @@ def record_realization(
     quantum = quantum_of(fund.currency)
     if kind == InvestmentKind.INCOME:
         effect = position.income(proceeds)
-        lines = [ledger.Line.debit(FundAccount.CASH, proceeds, fund.currency)]
         shares = allocate_to_partners(db, fund, proceeds, data.transaction_date)
-        lines += partner_lines(fund, FundAccount.DIVIDEND_AND_INTEREST_INCOME, shares, -1)
+        lines = postings.income_received(fund.currency, proceeds, dict(shares))
         memo = f"Income from {company.name}"
     else:
         effect = position.release(cost, proceeds, quantum)
-        lines = []
-        if proceeds:
-            lines.append(ledger.Line.debit(FundAccount.CASH, proceeds, fund.currency))
-        if cost:
-            lines.append(ledger.Line.credit(FundAccount.INVESTMENTS_AT_COST, cost, fund.currency))
-        if effect.realized_gain:
-            shares = allocate_to_partners(db, fund, effect.realized_gain, data.transaction_date)
-            lines += partner_lines(fund, FundAccount.REALIZED_GAIN, shares, -1)
+        gain = effect.realized_gain
         released = effect.unrealized_released
-        if released:
-            lines.append(ledger.Line(FundAccount.UNREALIZED_APPRECIATION, -released, fund.currency))
-            shares = allocate_to_partners(db, fund, released, data.transaction_date)
-            lines += partner_lines(fund, FundAccount.CHANGE_IN_UNREALIZED_APPRECIATION, shares, 1)
+        lines = postings.investment_realized(
+            fund.currency,
+            proceeds=proceeds,
+            cost=cost,
+            gain=dict(allocate_to_partners(db, fund, gain, data.transaction_date) if gain else []),
+            released=released,
+            released_shares=dict(
+                allocate_to_partners(db, fund, released, data.transaction_date) if released else []
+            ),
+        )
         word = "Sale of" if kind == InvestmentKind.SALE else "Write-off of"
         memo = f"{word} {company.name}"
         if position.cost == 0:
@@ -619,11 +604,8 @@ def record_valuation(
     db.add(valuation)
     db.flush()
     effect = position.value(fair_value)
-    lines: list[ledger.Line] = []
-    if effect.change:
-        lines.append(ledger.Line(FundAccount.UNREALIZED_APPRECIATION, effect.change, fund.currency))
-        shares = allocate_to_partners(db, fund, effect.change, data.as_of)
-        lines += partner_lines(fund, FundAccount.CHANGE_IN_UNREALIZED_APPRECIATION, shares, -1)
+    shares = allocate_to_partners(db, fund, effect.change, data.as_of) if effect.change else []
+    lines = postings.valuation_changed(fund.currency, effect.change, dict(shares))
     valuation.ledger_entry_id = _post(
         db,
         actor,

@@ -25,6 +25,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload
 
 from fundhouse.finance.allocation import allocate
+from fundhouse.funds import postings
 from fundhouse.funds.models import (
     CALLED_STATUSES,
     CallAllocation,
@@ -1284,10 +1285,7 @@ def create_transfer(
         if moved:
             moves.append((code, moved))
     if moves:
-        lines = []
-        for code, moved in moves:
-            lines.append(ledger.Line(code, -moved, fund.currency, source.investor_id))
-            lines.append(ledger.Line(code, moved, fund.currency, target.id))
+        lines = postings.interest_transferred(fund.currency, moves, source.investor_id, target.id)
         entry = ledger.post_entry(
             db,
             actor,
