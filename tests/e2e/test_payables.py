@@ -4,8 +4,9 @@ the disbursements, and is told on the amount field when paying more than is paya
 
 The fund is made through the public API first (the live server holds the demo's people, not its
 funds): two LPs called for 1M and paid, the first management fee installment billed and an
-expense recorded, so there is cash, fees payable and an item left to pay. The figures are read
-off the page rather than assumed."""
+expense recorded, so there is cash, fees payable and an item left to pay. Each test has a fund
+of its own, so each starts from the same known figures; they hold for any date after the last
+of the fixture's (10 March 2025), the page's as-of date being today."""
 
 from __future__ import annotations
 
@@ -13,13 +14,12 @@ import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 
 import httpx
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import LiveServer, sign_in
+from tests.e2e.conftest import LiveServer, column_cell, kpi, sign_in
 from tests.e2e.test_funds import api_client, created
 
 pytestmark = pytest.mark.e2e
@@ -40,9 +40,10 @@ def ok(answer: httpx.Response) -> dict[str, object]:
     return body
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def payables_fund(live_server: LiveServer) -> Iterator[PayablesFund]:
-    """A fund holding the 1M its two LPs paid, owing its first fee installment and an expense."""
+    """A fund holding the 1M its two LPs paid (6M and 4M committed), owing its first fee
+    installment and an expense."""
     tag = uuid.uuid4().hex[:6]
     vendor = f"Baker Audit {tag}"
     manager = api_client(live_server, "fund_manager")
@@ -121,16 +122,13 @@ def payables_fund(live_server: LiveServer) -> Iterator[PayablesFund]:
     yield PayablesFund(fund["id"], fund["name"], vendor)
 
 
-def money(locator: Locator) -> Decimal:
-    """The amount a card or cell shows (`$1,234.56`), as a Decimal."""
-    text = locator.inner_text().strip()
-    match = re.fullmatch(r"-?\$[\d,]+\.\d{2}", text)
-    assert match, f"not an amount in dollars: {text!r}"
-    return Decimal(text.replace("$", "").replace(",", ""))
-
-
-def kpi(page: Page, label: str) -> Locator:
-    return page.get_by_role("group", name=label, exact=True).get_by_test_id("kpi-value")
+# Cash: the 1,000,000 the LPs paid on the call; billing a fee or recording an expense moves
+# no cash, they are payables.
+CASH = "$1,000,000.00"
+# The first installment, billed at the initial close for the stub to the end of its quarter:
+# 15 January to 31 March 2025, 76 days, 2% × 10,000,000 × 76 / 365 = 41,643.8356, half up to
+# the cent (../shared/CONVENTIONS.md "Management fees and late closers").
+FEES_PAYABLE = "$41,643.84"
 
 
 def open_payables(page: Page, live_server: LiveServer, fund: PayablesFund) -> None:
@@ -139,26 +137,24 @@ def open_payables(page: Page, live_server: LiveServer, fund: PayablesFund) -> No
     page.get_by_role("table", name="Funds").get_by_role("link", name=fund.fund_name).click()
     page.get_by_role("tab", name="Payables").click()
     expect(page).to_have_url(re.compile(rf"/funds/{fund.fund_id}/payables$"))
-    expect(kpi(page, "Cash on hand")).to_have_text(re.compile(r"^\$[\d,]+\.\d{2}$"))
-    expect(kpi(page, "Management fees payable")).to_have_text(re.compile(r"^\$[\d,]+\.\d{2}$"))
+    expect(kpi(page, "Cash on hand")).to_have_text(CASH)
+    expect(kpi(page, "Management fees payable")).to_have_text(FEES_PAYABLE)
 
 
 def test_the_accountant_pays_management_fees_out_of_the_fund_cash(
     page: Page, live_server: LiveServer, payables_fund: PayablesFund
 ) -> None:
     open_payables(page, live_server, payables_fund)
-    cash = money(kpi(page, "Cash on hand"))
-    fees = money(kpi(page, "Management fees payable"))
-    assert cash > 0
-    assert fees >= 1
 
-    expense = page.get_by_role("table", name="Outstanding payables").get_by_test_id("payable-row")
-    expect(expense.filter(has_text=payables_fund.expense_vendor)).to_contain_text("$18,500.00")
+    payables = page.get_by_role("table", name="Outstanding payables")
+    expense = payables.get_by_test_id("payable-row").filter(has_text=payables_fund.expense_vendor)
+    expect(column_cell(payables, expense, "Amount")).to_have_text("$18,500.00")
+    expect(column_cell(payables, expense, "Outstanding")).to_have_text("$18,500.00")
 
     page.get_by_role("button", name="Pay management fees").click()
     form = page.get_by_role("form", name="Pay management fees")
     amount = form.get_by_label("Amount (USD)")
-    assert Decimal(amount.input_value()) == fees
+    expect(amount).to_have_value("41643.84")
     amount.fill("1.00")
     form.get_by_label("Payee").fill(MANAGER)
     reference = f"E2E-{uuid.uuid4().hex[:8]}"
@@ -171,33 +167,34 @@ def test_the_accountant_pays_management_fees_out_of_the_fund_cash(
     expect(row).to_have_count(1)
     expect(row).to_contain_text(MANAGER)
     expect(row).to_contain_text("Management fee")
-    expect(row).to_contain_text("$1.00")
-    expect(kpi(page, "Cash on hand")).to_have_text(f"${cash - 1:,.2f}")
-    expect(kpi(page, "Management fees payable")).to_have_text(f"${fees - 1:,.2f}")
+    expect(
+        column_cell(page.get_by_role("table", name="Disbursements"), row, "Amount")
+    ).to_have_text("$1.00")
+    # Paying 1.00 of the fees takes it from both: 1,000,000 − 1 and 41,643.84 − 1.
+    expect(kpi(page, "Cash on hand")).to_have_text("$999,999.00")
+    expect(kpi(page, "Management fees payable")).to_have_text("$41,642.84")
 
 
 def test_paying_more_than_is_payable_is_refused_on_the_amount_field(
     page: Page, live_server: LiveServer, payables_fund: PayablesFund
 ) -> None:
     open_payables(page, live_server, payables_fund)
-    fees = money(kpi(page, "Management fees payable"))
-    payments_before = page.get_by_role("table", name="Disbursements").get_by_test_id(
-        "disbursement-row"
-    )
-    expect(page.get_by_role("table", name="Disbursements")).to_be_visible()
-    count_before = payments_before.count()
+    disbursements = page.get_by_role("table", name="Disbursements")
+    expect(disbursements).to_contain_text("Nothing was paid out of the fund's cash yet.")
 
     page.get_by_role("button", name="Pay management fees").click()
     form = page.get_by_role("form", name="Pay management fees")
     amount = form.get_by_label("Amount (USD)")
-    amount.fill(f"{fees + 1000:.2f}")
+    amount.fill("41643.85")
     form.get_by_label("Payee").fill(MANAGER)
     form.get_by_role("button", name="Record payment").click()
 
     expect(
-        form.get_by_text(re.compile(r"Only [\d,.]+ USD of management fees is payable"))
+        form.get_by_text(re.compile(r"^Only 41643\.84 USD of management fees is payable on "))
     ).to_be_visible()
     expect(amount).to_have_attribute("aria-invalid", "true")
     expect(form).to_be_visible()
-    expect(kpi(page, "Management fees payable")).to_have_text(f"${fees:,.2f}")
-    expect(payments_before).to_have_count(count_before)
+    expect(kpi(page, "Management fees payable")).to_have_text(FEES_PAYABLE)
+    expect(kpi(page, "Cash on hand")).to_have_text(CASH)
+    expect(disbursements).to_contain_text("Nothing was paid out of the fund's cash yet.")
+    expect(disbursements.get_by_test_id("disbursement-row")).to_have_count(0)
