@@ -19,7 +19,7 @@ import httpx
 import pytest
 from playwright.sync_api import Locator, Page, Request, expect
 
-from tests.e2e.conftest import LiveServer, sign_in
+from tests.e2e.conftest import LiveServer, column_cell, sign_in
 from tests.e2e.test_funds import api_client, created
 
 pytestmark = pytest.mark.e2e
@@ -118,6 +118,11 @@ def investor_setup(live_server: LiveServer) -> Iterator[InvestorSetup]:
     yield InvestorSetup(own["id"], own["name"], other["name"], funds[0]["name"], funds[1]["name"])
 
 
+def data_rows(table: Locator) -> Locator:
+    """The rows of ``table`` that hold data cells (not its header row)."""
+    return table.get_by_role("row").filter(has=table.page.get_by_role("cell"))
+
+
 def download_csv(page: Page, link: Locator) -> str:
     """Click a CSV export link and return the text of the file the browser saved."""
     with page.expect_download() as download:
@@ -139,25 +144,59 @@ def test_the_investor_page_lists_its_funds_with_one_request_and_exports_them(
 
     sign_in(page, live_server.login("fund_manager"))
     expect(page).to_have_url(re.compile(r"/funds$"))
+    # The funds page has read its list before the investor page's requests are counted.
+    expect(page.get_by_role("table", name="Funds").get_by_role("row").nth(1)).to_be_visible()
     page.on("request", remember)
     page.goto(f"/investors/{investor_setup.investor_id}")
     expect(page.get_by_role("heading", name=investor_setup.investor_name)).to_be_visible()
 
+    # The first fund called 1,000,000 pro rata to its 6M and 4M commitments: 600,000 of it is
+    # the investor's, which it paid; the second fund called nothing.
     commitments = page.get_by_role("table", name="Commitments across funds")
-    rows = commitments.locator("tbody tr")
-    expect(rows).to_have_count(2)
-    expect(rows.filter(has_text=investor_setup.first_fund)).to_contain_text("$6,000,000.00")
-    expect(rows.filter(has_text=investor_setup.second_fund)).to_contain_text("$2,500,000.00")
+    expect(data_rows(commitments)).to_have_count(2)
+    for fund, figures in (
+        (
+            investor_setup.first_fund,
+            {
+                "Commitment": "$6,000,000.00",
+                "Called": "$600,000.00",
+                "Contributed": "$600,000.00",
+                "Unfunded": "$5,400,000.00",
+            },
+        ),
+        (
+            investor_setup.second_fund,
+            {
+                "Commitment": "$2,500,000.00",
+                "Called": "$0.00",
+                "Contributed": "$0.00",
+                "Unfunded": "$2,500,000.00",
+            },
+        ),
+    ):
+        row = data_rows(commitments).filter(has_text=fund)
+        for column, figure in figures.items():
+            expect(column_cell(commitments, row, column)).to_have_text(figure)
 
     calls = page.get_by_role("table", name="Capital calls of the investor")
-    share = calls.locator("tbody tr").filter(has_text=f"{investor_setup.first_fund}: call 1")
+    share = data_rows(calls).filter(has_text=f"{investor_setup.first_fund}: call 1")
     expect(share).to_have_count(1)
-    expect(share).to_contain_text("$600,000.00")
-    expect(share).not_to_contain_text("$1,000,000.00")
+    expect(column_cell(calls, share, "Due amount")).to_have_text("$600,000.00")
+    expect(column_cell(calls, share, "Paid")).to_have_text("$600,000.00")
+    expect(column_cell(calls, share, "Outstanding")).to_have_text("$0.00")
     expect(calls).not_to_contain_text(investor_setup.second_fund)
 
+    # Its capital account in each fund: the 600,000 contributed, and nothing else moved it.
     accounts = page.get_by_role("table", name="Capital account since inception")
-    expect(accounts.get_by_test_id("capital-account-row")).to_have_count(2)
+    account_rows = accounts.get_by_test_id("capital-account-row")
+    expect(account_rows).to_have_count(2)
+    for fund, figure in (
+        (investor_setup.first_fund, "$600,000.00"),
+        (investor_setup.second_fund, "$0.00"),
+    ):
+        row = account_rows.filter(has_text=fund)
+        expect(column_cell(accounts, row, "Contributions")).to_have_text(figure)
+        expect(column_cell(accounts, row, "Ending")).to_have_text(figure)
 
     commitment_reads = [p for p in api_paths if p.endswith("/commitments")]
     assert commitment_reads == [f"/api/v1/investors/{investor_setup.investor_id}/commitments"]
