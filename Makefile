@@ -17,7 +17,7 @@ help:
 	@echo "make fuzz   fuzz the API longer: FUZZ_EXAMPLES per operation (default 200), a random"
 	@echo "            seed or FUZZ_SEED; with FUZZ_MAX_TIME it goes on that many seconds a user"
 
-$(VENV)/.installed: pyproject.toml requirements.lock
+$(VENV)/.installed: pyproject.toml requirements.lock src/fundhouse/finance/_xirr.pyx
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip

@@ -8,14 +8,16 @@ sign or no rate solves them.
 from __future__ import annotations
 
 import math
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fundhouse.finance import _xirr, cashflows
 from fundhouse.finance.cashflows import IrrBatch, IrrResult, solve_xirr, xirr, xirr_many, xnpv
 
 # Microsoft Support, "XIRR function" and "XNPV function": the same five flows in both examples.
@@ -328,14 +330,11 @@ def test_any_rate_found_makes_npv_zero(flows: list[tuple[date, Decimal]]) -> Non
 def test_xirr_does_not_depend_on_the_order_of_flows(
     flows: list[tuple[date, Decimal]], random: object
 ) -> None:
-    """The same answer in any order, to the solver's tolerance: pyxirr adds the flows in the
-    order given, so the last digits of its rate may move with it."""
+    """The same answer in any order, to the last digit: flows are sorted by date and same-day
+    amounts added exactly before the solver sees them."""
     shuffled = list(flows)
     random.shuffle(shuffled)  # type: ignore[attr-defined]
-    original, reordered = solve_xirr(flows), solve_xirr(shuffled)
-    assert reordered.reason == original.reason
-    if original.rate is not None:
-        assert reordered.rate == pytest.approx(original.rate, rel=1e-12, abs=1e-15)
+    assert solve_xirr(shuffled) == solve_xirr(flows)
 
 
 @settings(max_examples=100, deadline=None)
@@ -469,3 +468,187 @@ def test_float_columns_and_decimal_pairs_give_the_same_answer(
     assert fast.reason == exact.reason
     if exact.rate is not None:
         assert fast.rate == pytest.approx(exact.rate, rel=1e-9, abs=1e-12)
+
+
+# --------------------------------------------------------------------------- compiled reader
+
+
+def checked(flows: object, amounts: object = None, guess: float = 0.1) -> IrrResult:
+    """The checked path alone: every flow validated in Python, same-day amounts added as
+    Fractions, then the netted series solved."""
+    found = cashflows._solve_checked(flows, amounts, guess)
+    return IrrResult(found) if isinstance(found, float) else IrrResult(None, found)
+
+
+def read_directly(flows: object, amounts: object = None, guess: float = 0.1) -> IrrResult:
+    """The compiled reader alone; it must not decline the input."""
+    found = _xirr.solve(flows, amounts, guess)
+    assert found is not None, "the compiled reader declined input it should read"
+    return IrrResult(found) if isinstance(found, float) else IrrResult(None, found)
+
+
+near_days = st.integers(min_value=0, max_value=40)
+"""Offsets this close put several flows on one day and make several sign changes common."""
+
+
+@st.composite
+def mixed_flows(draw: st.DrawFn) -> list[tuple[date, Decimal]]:
+    signed = st.decimals(min_value=Decimal(-1000000), max_value=Decimal(1000000), places=2)
+    days = st.one_of(offsets, near_days)
+    pairs = draw(st.lists(st.tuples(days, signed), min_size=1, max_size=20))
+    return [(START + timedelta(days=d), a) for d, a in pairs]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    mixed_flows(),
+    st.sampled_from([Decimal, float, int]),
+    st.sampled_from([0.1, -0.5, 0.3, 3.0]),
+)
+def test_the_compiled_reader_and_the_checked_path_give_the_same_answer(
+    flows: list[tuple[date, Decimal]], kind: type, guess: float
+) -> None:
+    """Same rate to the last digit and same reason, same-day netting and several sign changes
+    included, in every form of input the compiled reader takes."""
+    given_flows = [(d, kind(a)) for d, a in flows]
+    expected = checked(given_flows, guess=guess)
+    dates = [d for d, _ in given_flows]
+    amounts = [a for _, a in given_flows]
+    assert read_directly(given_flows, guess=guess) == expected
+    assert read_directly(tuple(given_flows), guess=guess) == expected
+    assert read_directly([list(pair) for pair in given_flows], guess=guess) == expected
+    assert read_directly(dates, amounts, guess=guess) == expected
+    assert read_directly(tuple(dates), tuple(amounts), guess=guess) == expected
+    assert solve_xirr(given_flows, guess=guess) == expected
+    assert xirr_many([given_flows], guess=guess)[0] == expected
+    if len(set(dates)) == len(dates):
+        assert read_directly(dict(given_flows), guess=guess) == expected
+    if kind is not Decimal:
+        days = np.array(dates, dtype="datetime64[D]")
+        assert solve_xirr(days, np.array(amounts), guess=guess) == expected
+
+
+@pytest.mark.parametrize(
+    ("flows", "reason"),
+    [
+        ([(date(2021, 1, 1), 5.0)], "no sign change: every cash flow is positive or zero"),
+        (
+            [(date(2021, 1, 1), -5), (date(2020, 1, 1), 0)],
+            "no sign change: every cash flow is negative or zero",
+        ),
+        (
+            [(date(2021, 1, 1), 0.0), (date(2022, 1, 1), -0.0)],
+            "no sign change: every cash flow is zero",
+        ),
+        (
+            [
+                (date(2021, 1, 1), Decimal("0.1")),
+                (date(2021, 1, 1), Decimal("-0.1")),
+                (date(2022, 1, 1), Decimal(3)),
+            ],
+            "no sign change: every cash flow is positive or zero",
+        ),
+        (
+            list(zip(years_apart(2023, 2021, 2022), [-100.0, -100.0, 100.0], strict=True)),
+            "no rate makes the net present value zero (the flows change sign 2 times)",
+        ),
+        ([], "no cash flows"),
+        ({}, "no cash flows"),
+    ],
+)
+def test_the_compiled_reader_gives_the_checked_paths_reasons(flows: object, reason: str) -> None:
+    assert read_directly(flows) == checked(flows) == IrrResult(None, reason)
+
+
+def test_many_flows_in_any_order_give_the_same_rate_as_the_checked_path() -> None:
+    """Past 32 flows the reader sorts differently, past 64 it reads into the heap. Calls in the
+    first eight years, distributions after, several on some days."""
+    rng = np.random.default_rng(5)
+    for count in (20, 40, 100, 1_000):
+        offsets = rng.integers(0, 12 * 365, count)
+        days = [START + timedelta(days=int(d)) for d in offsets]
+        sizes = rng.uniform(10.0, 200.0, count).round(2)
+        amounts = np.where(offsets < 8 * 365, -sizes, 2.0 * sizes).tolist()
+        flows = list(zip(days, amounts, strict=True))
+        expected = checked(flows)
+        assert expected.rate is not None
+        assert read_directly(flows) == expected
+        assert read_directly(sorted(flows)) == expected
+        assert xirr_many([flows, sorted(flows)])[1] == expected
+
+
+def test_datetimes_and_numpy_floats_are_read_as_their_dates_and_values() -> None:
+    flows = [(datetime(2021, 1, 1, 15, 30), np.float64(-100)), (date(2022, 1, 1), 110)]
+    assert read_directly(flows) == checked(flows)
+    assert read_directly(flows).rate == pytest.approx(0.10, rel=1e-12)
+
+
+def test_when_excels_iteration_fails_the_scan_gives_the_irr_nearest_the_guess() -> None:
+    # −100, +230, −132 a year apart have IRRs of 10% and 20%. From a guess of 300% Excel's
+    # first Newton step lands below −100%, so every root is searched for and 20% is nearest.
+    flows = list(zip(years_apart(2021, 2022, 2023), [-100, 230, -132], strict=True))
+    assert read_directly(flows, guess=3.0).rate == pytest.approx(0.20, rel=1e-12)
+    assert checked(flows, guess=3.0) == read_directly(flows, guess=3.0)
+
+
+def test_a_double_root_is_found_where_the_npv_only_touches_zero() -> None:
+    # 100, −220, 121 a year apart: NPV = 121 (v − 1/1.1)² with v = 1/(1 + r), zero only at 10%
+    # without changing sign; near a double root a float rate is good to about 1e-8.
+    flows = list(zip(years_apart(2021, 2022, 2023), [100, -220, 121], strict=True))
+    for guess in (0.1, 3.0, -0.5):
+        assert read_directly(flows, guess=guess).rate == pytest.approx(0.10, abs=1e-7)
+
+
+@pytest.mark.parametrize(
+    "amount",
+    [
+        math.nan,
+        math.inf,
+        True,
+        "100",
+        Decimal("NaN"),
+        Decimal("sNaN"),
+        Decimal("-Infinity"),
+        Fraction(1, 3),
+        np.int64(5),
+        10**400,
+    ],
+)
+def test_the_compiled_reader_leaves_other_amounts_to_the_checked_path(amount: object) -> None:
+    """Faults are named by the checked path; other numbers it converts as it always has."""
+    flows = [(date(2021, 1, 1), -1), (date(2022, 1, 1), amount)]
+    assert _xirr.solve(flows, None, 0.1) is None
+    assert _xirr.solve_many([flows], 0.1)[2] == [0]
+
+
+@pytest.mark.parametrize(
+    ("flows", "amounts"),
+    [
+        ([("2021-01-01", -1), (date(2022, 1, 1), 2)], None),
+        ([(date(2021, 1, 1), -1, 0)], None),
+        ([date(2021, 1, 1)], [-1, 2]),
+        (iter([(date(2021, 1, 1), -1), (date(2022, 1, 1), 2)]), None),
+        ({date(2021, 1, 1): -1}, [2]),
+        ([{date(2021, 1, 1): -1, 2.0: 3.0}], None),
+    ],
+)
+def test_the_compiled_reader_leaves_other_shapes_to_the_checked_path(
+    flows: object, amounts: object
+) -> None:
+    assert _xirr.solve(flows, amounts, 0.1) is None
+
+
+def test_xirr_many_solves_what_the_compiled_reader_leaves_like_solve_xirr() -> None:
+    two_irrs = list(zip(years_apart(2021, 2022, 2023), [-100, 230, -132], strict=True))
+    many: list[object] = [
+        EXCEL_FLOWS,
+        (pair for pair in EXCEL_FLOWS),
+        [(d, Fraction(a)) for d, a in two_irrs],
+        [(d, np.int64(a)) for d, a in two_irrs],
+        [],
+        dict(two_irrs),
+    ]
+    batch = xirr_many(many)  # type: ignore[arg-type]
+    assert batch[0] == batch[1] == solve_xirr(EXCEL_FLOWS)
+    assert batch[2] == batch[3] == batch[5] == solve_xirr(two_irrs)
+    assert batch[4] == IrrResult(None, "no cash flows")
