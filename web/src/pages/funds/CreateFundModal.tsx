@@ -14,18 +14,12 @@ import {
   Textarea,
 } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
-import { api, unwrap } from "../../api/client";
 import { applyProblemToForm } from "../../api/forms";
-import type { BodyOf, ResponseOf } from "../../api/types";
 import { DateField } from "./shared/DateField";
 import { parseAmount, percentToFraction } from "./shared/format";
-import { fundKeys } from "../../api/queryKeys";
-
-type FundCreate = BodyOf<"/api/v1/funds", "post">;
-type CreatedFund = ResponseOf<"/api/v1/funds", "post">;
+import { useCreateFund, type CreatedFund, type FundCreate } from "./shared/queries";
 
 /** The form's values: rates as percentages typed by a person, amounts as typed. */
 interface FundFormValues {
@@ -133,7 +127,6 @@ interface CreateFundModalProps {
 
 /** A new fund with its terms: currency, vintage, closes, the waterfall and the fee rates. */
 export function CreateFundModal({ opened, onClose, onCreated }: CreateFundModalProps) {
-  const queryClient = useQueryClient();
   const [message, setMessage] = useState<string | null>(null);
   const form = useForm<FundFormValues>({
     mode: "controlled",
@@ -154,23 +147,23 @@ export function CreateFundModal({ opened, onClose, onCreated }: CreateFundModalP
     },
   });
 
-  const create = useMutation({
-    mutationFn: (values: FundFormValues) => unwrap(api.POST("/api/v1/funds", { body: toFundCreate(values) })),
-    onSuccess: async (fund) => {
-      form.reset();
-      setMessage(null);
-      await queryClient.invalidateQueries({ queryKey: fundKeys.all });
-      onCreated(fund);
-    },
-    onError: (error) => setMessage(applyProblemToForm(form, error)),
-  });
+  const create = useCreateFund();
+  const submit = (values: FundFormValues) =>
+    create.mutate(toFundCreate(values), {
+      onSuccess: (fund) => {
+        form.reset();
+        setMessage(null);
+        onCreated(fund);
+      },
+      onError: (error) => setMessage(applyProblemToForm(form, error)),
+    });
 
   return (
     <Modal opened={opened} onClose={onClose} title="New fund" size="xl">
       <form
         onSubmit={form.onSubmit((values) => {
           setMessage(null);
-          create.mutate(values);
+          submit(values);
         })}
         noValidate
         aria-label="New fund"

@@ -14,24 +14,21 @@ import {
 } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "react-router";
 
-import { api, unwrap } from "../../../api/client";
 import { applyProblemToForm } from "../../../api/forms";
 import { hasPermission, useMe } from "../../../auth/session";
 import { formatDate } from "../../../components/formatting";
 import { ClosesSection } from "../closes/ClosesSection";
 import { TransfersSection } from "../closes/TransfersSection";
 import { DataTable, type DataTableColumn } from "../../../components/DataTable";
-import { useFundCommitments } from "./queries";
+import { useAddCommitment, useFundCommitments } from "./queries";
 import { parseAmount } from "../shared/format";
 import { csvUrl } from "../shared/links";
 import { Money } from "../shared/Money";
 import { useInvestorOptions, type Fund } from "../shared/queries";
 import { StatusBadge } from "../shared/StatusBadge";
-import { fundKeys } from "../../../api/queryKeys";
 
 interface CommitmentFormValues {
   investor_id: string | null;
@@ -40,7 +37,6 @@ interface CommitmentFormValues {
 }
 
 function AddCommitmentForm({ fund }: { fund: Fund }) {
-  const queryClient = useQueryClient();
   const investors = useInvestorOptions();
   const [message, setMessage] = useState<string | null>(null);
   const form = useForm<CommitmentFormValues>({
@@ -51,28 +47,25 @@ function AddCommitmentForm({ fund }: { fund: Fund }) {
       amount: (value) => (parseAmount(value) ? null : "Enter the amount committed."),
     },
   });
-  const add = useMutation({
-    mutationFn: (values: CommitmentFormValues) =>
-      unwrap(
-        api.POST("/api/v1/funds/{fund_id}/commitments", {
-          params: { path: { fund_id: fund.id } },
-          body: {
-            investor_id: values.investor_id ?? "",
-            amount: parseAmount(values.amount) ?? values.amount,
-            is_gp: values.is_gp,
-          },
-        }),
-      ),
-    onSuccess: async (commitment) => {
-      form.reset();
-      notifications.show({
-        message: `${commitment.investor_name} committed to ${fund.name}.`,
-        color: "teal",
-      });
-      await queryClient.invalidateQueries({ queryKey: fundKeys.all });
-    },
-    onError: (error) => setMessage(applyProblemToForm(form, error)),
-  });
+  const add = useAddCommitment(fund.id);
+  const submit = (values: CommitmentFormValues) =>
+    add.mutate(
+      {
+        investor_id: values.investor_id ?? "",
+        amount: parseAmount(values.amount) ?? values.amount,
+        is_gp: values.is_gp,
+      },
+      {
+        onSuccess: (commitment) => {
+          form.reset();
+          notifications.show({
+            message: `${commitment.investor_name} committed to ${fund.name}.`,
+            color: "teal",
+          });
+        },
+        onError: (error) => setMessage(applyProblemToForm(form, error)),
+      },
+    );
 
   return (
     <Paper p="md">
@@ -82,7 +75,7 @@ function AddCommitmentForm({ fund }: { fund: Fund }) {
       <form
         onSubmit={form.onSubmit((values) => {
           setMessage(null);
-          add.mutate(values);
+          submit(values);
         })}
         noValidate
         aria-label="Admit a commitment"

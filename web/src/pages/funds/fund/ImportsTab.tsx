@@ -12,21 +12,15 @@ import {
   Title,
 } from "@mantine/core";
 import { IconDownload, IconUpload } from "@tabler/icons-react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
-import { api, unwrap } from "../../../api/client";
 import { ApiError, errorMessage } from "../../../api/problem";
-import type { ResponseOf } from "../../../api/types";
 import { DataTable, type DataTableColumn } from "../../../components/DataTable";
 import { humanize } from "../../../components/formatting";
 import { apiUrl } from "../shared/links";
 import { type Fund } from "../shared/queries";
-import { fileUpload, newIdempotencyKey } from "../shared/upload";
-import { fundKeys, investorKeys } from "../../../api/queryKeys";
-
-type ImportResult = ResponseOf<"/api/v1/funds/{fund_id}/imports/{kind}", "post">;
-type ImportKind = "investors" | "commitments" | "cash_flows";
+import { newIdempotencyKey } from "../shared/upload";
+import { useRunImport, type ImportKind, type ImportResult } from "./queries";
 
 const KINDS: { value: ImportKind; label: string }[] = [
   { value: "investors", label: "Investors" },
@@ -107,31 +101,12 @@ function ImportErrors({ error }: { error: unknown }) {
 
 /** Import investors, commitments or historical cash flows from CSV or XLSX, with a dry run first. */
 export function ImportsTab({ fund }: { fund: Fund }) {
-  const queryClient = useQueryClient();
   const [kind, setKind] = useState<ImportKind>("investors");
   const [file, setFile] = useState<File | null>(null);
   const [dryRun, setDryRun] = useState(true);
-  const run = useMutation({
-    mutationFn: ({ upload, isDryRun }: { upload: File; isDryRun: boolean }) =>
-      unwrap(
-        api.POST("/api/v1/funds/{fund_id}/imports/{kind}", {
-          params: {
-            path: { fund_id: fund.id, kind },
-            query: { dry_run: isDryRun },
-            header: { "Idempotency-Key": newIdempotencyKey() },
-          },
-          ...fileUpload(upload),
-        }),
-      ),
-    onSuccess: async (result) => {
-      if (!result.dry_run) {
-        await Promise.all([
-          queryClient.invalidateQueries({ queryKey: fundKeys.all }),
-          queryClient.invalidateQueries({ queryKey: investorKeys.all }),
-        ]);
-      }
-    },
-  });
+  const run = useRunImport(fund.id);
+  const importFile = (upload: File, isDryRun: boolean) =>
+    run.mutate({ kind, upload, isDryRun, key: newIdempotencyKey() });
 
   return (
     <Stack gap="md">
@@ -146,7 +121,7 @@ export function ImportsTab({ fund }: { fund: Fund }) {
         <form
           onSubmit={(event) => {
             event.preventDefault();
-            if (file) run.mutate({ upload: file, isDryRun: dryRun });
+            if (file) importFile(file, dryRun);
           }}
           aria-label="Import a file"
         >
@@ -202,7 +177,7 @@ export function ImportsTab({ fund }: { fund: Fund }) {
           <ImportReport result={run.data} />
           {run.data.dry_run && file ? (
             <Group>
-              <Button onClick={() => run.mutate({ upload: file, isDryRun: false })} loading={run.isPending}>
+              <Button onClick={() => importFile(file, false)} loading={run.isPending}>
                 Import it now
               </Button>
             </Group>

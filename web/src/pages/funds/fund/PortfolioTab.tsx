@@ -14,10 +14,8 @@ import {
 import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
 import { IconDots, IconPlus } from "@tabler/icons-react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
-import { api, unwrap } from "../../../api/client";
 import { applyProblemToForm } from "../../../api/forms";
 import { hasPermission, useMe } from "../../../auth/session";
 import { ErrorAlert } from "../../../components/ErrorAlert";
@@ -30,9 +28,14 @@ import { Money } from "../shared/Money";
 import { type Fund } from "../shared/queries";
 import { StatusBadge } from "../shared/StatusBadge";
 import { newIdempotencyKey } from "../shared/upload";
-import { fundKeys } from "../../../api/queryKeys";
 import { DataTable, type DataTableColumn } from "../../../components/DataTable";
-import { useNav, usePortfolioCompanies, type PortfolioCompany } from "./queries";
+import {
+  useAddPortfolioCompany,
+  useNav,
+  usePortfolioCompanies,
+  useRecordPortfolioEntry,
+  type PortfolioCompany,
+} from "./queries";
 
 type Company = PortfolioCompany;
 type Entry = { kind: "investment" | "valuation"; company: Company };
@@ -65,7 +68,6 @@ function NavSummary({ fund }: { fund: Fund }) {
 }
 
 function AddCompanyForm({ fund }: { fund: Fund }) {
-  const queryClient = useQueryClient();
   const [message, setMessage] = useState<string | null>(null);
   const form = useForm({
     mode: "controlled",
@@ -76,25 +78,22 @@ function AddCompanyForm({ fund }: { fund: Fund }) {
         !value.trim() || /^[A-Za-z]{2}$/.test(value.trim()) ? null : "A two-letter code, e.g. US.",
     },
   });
-  const add = useMutation({
-    mutationFn: (values: { name: string; sector: string; country: string }) =>
-      unwrap(
-        api.POST("/api/v1/funds/{fund_id}/portfolio-companies", {
-          params: { path: { fund_id: fund.id } },
-          body: {
-            name: values.name.trim(),
-            sector: values.sector.trim() || null,
-            country: values.country.trim().toUpperCase() || null,
-          },
-        }),
-      ),
-    onSuccess: async (company) => {
-      form.reset();
-      notifications.show({ message: `${company.name} is added to the portfolio.`, color: "teal" });
-      await queryClient.invalidateQueries({ queryKey: fundKeys.part(fund.id, "companies") });
-    },
-    onError: (error) => setMessage(applyProblemToForm(form, error)),
-  });
+  const add = useAddPortfolioCompany(fund.id);
+  const submit = (values: { name: string; sector: string; country: string }) =>
+    add.mutate(
+      {
+        name: values.name.trim(),
+        sector: values.sector.trim() || null,
+        country: values.country.trim().toUpperCase() || null,
+      },
+      {
+        onSuccess: (company) => {
+          form.reset();
+          notifications.show({ message: `${company.name} is added to the portfolio.`, color: "teal" });
+        },
+        onError: (error) => setMessage(applyProblemToForm(form, error)),
+      },
+    );
   return (
     <Paper p="md">
       <Title order={4} mb="sm">
@@ -103,7 +102,7 @@ function AddCompanyForm({ fund }: { fund: Fund }) {
       <form
         onSubmit={form.onSubmit((values) => {
           setMessage(null);
-          add.mutate(values);
+          submit(values);
         })}
         noValidate
         aria-label="Add a portfolio company"
@@ -127,7 +126,6 @@ function AddCompanyForm({ fund }: { fund: Fund }) {
 }
 
 function EntryModal({ fund, entry, onClose }: { fund: Fund; entry: Entry | null; onClose: () => void }) {
-  const queryClient = useQueryClient();
   const [message, setMessage] = useState<string | null>(null);
   const form = useForm({
     mode: "controlled",
@@ -137,40 +135,39 @@ function EntryModal({ fund, entry, onClose }: { fund: Fund; entry: Entry | null;
       amount: (value) => (parseAmount(value) || value.trim() === "0" ? null : "Enter an amount."),
     },
   });
-  const save = useMutation({
-    mutationFn: async (values: { date: string | null; amount: string; detail: string }) => {
-      if (!entry) return;
-      const amount = parseAmount(values.amount) ?? values.amount.trim();
-      const detail = values.detail.trim() || null;
-      const path = { company_id: entry.company.id };
-      if (entry.kind === "investment") {
-        await unwrap(
-          api.POST("/api/v1/portfolio-companies/{company_id}/investments", {
-            params: { path, header: { "Idempotency-Key": newIdempotencyKey() } },
+  const save = useRecordPortfolioEntry();
+  const submit = (values: { date: string | null; amount: string; detail: string }) => {
+    if (!entry) return;
+    const amount = parseAmount(values.amount) ?? values.amount.trim();
+    const detail = values.detail.trim() || null;
+    const companyId = entry.company.id;
+    save.mutate(
+      entry.kind === "investment"
+        ? {
+            kind: "investment",
+            companyId,
             body: { transaction_date: values.date ?? "", cost_amount: amount, instrument: detail },
-          }),
-        );
-      } else {
-        await unwrap(
-          api.POST("/api/v1/portfolio-companies/{company_id}/valuations", {
-            params: { path },
+            key: newIdempotencyKey(),
+          }
+        : {
+            kind: "valuation",
+            companyId,
             body: { as_of: values.date ?? "", fair_value: amount, method: detail },
-          }),
-        );
-      }
-    },
-    onSuccess: async () => {
-      notifications.show({
-        message: `${entry?.kind === "investment" ? "The investment" : "The valuation"} of ${entry?.company.name} is recorded.`,
-        color: "teal",
-      });
-      form.reset();
-      setMessage(null);
-      onClose();
-      await queryClient.invalidateQueries({ queryKey: fundKeys.all });
-    },
-    onError: (error) => setMessage(applyProblemToForm(form, error)),
-  });
+          },
+      {
+        onSuccess: () => {
+          notifications.show({
+            message: `${entry.kind === "investment" ? "The investment" : "The valuation"} of ${entry.company.name} is recorded.`,
+            color: "teal",
+          });
+          form.reset();
+          setMessage(null);
+          onClose();
+        },
+        onError: (error) => setMessage(applyProblemToForm(form, error)),
+      },
+    );
+  };
   const isInvestment = entry?.kind === "investment";
   return (
     <Modal
@@ -185,7 +182,7 @@ function EntryModal({ fund, entry, onClose }: { fund: Fund; entry: Entry | null;
       <form
         onSubmit={form.onSubmit((values) => {
           setMessage(null);
-          save.mutate(values);
+          submit(values);
         })}
         noValidate
       >

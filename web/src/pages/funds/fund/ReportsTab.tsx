@@ -12,10 +12,8 @@ import {
   Title,
 } from "@mantine/core";
 import { IconDownload, IconPlayerPlay } from "@tabler/icons-react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 
-import { api, unwrap } from "../../../api/client";
 import { errorMessage } from "../../../api/problem";
 import { hasPermission, useMe } from "../../../auth/session";
 import { ErrorAlert } from "../../../components/ErrorAlert";
@@ -25,9 +23,16 @@ import { previousQuarterEnd, todayIso } from "../shared/format";
 import { apiLink, apiUrl, csvUrl } from "../shared/links";
 import { type Fund } from "../shared/queries";
 import { StatusBadge } from "../shared/StatusBadge";
-import { fundKeys } from "../../../api/queryKeys";
 import { DataTable, type DataTableColumn } from "../../../components/DataTable";
-import { isFinished, useFundStatements, useJob, type Job, type StatementFilters } from "./queries";
+import {
+  isFinished,
+  useFundStatements,
+  useJob,
+  useRefreshStatements,
+  useStartStatementBatch,
+  type Job,
+  type StatementFilters,
+} from "./queries";
 
 type Statement = ReturnType<typeof useFundStatements>["rows"][number];
 
@@ -115,20 +120,11 @@ function JobProgress({ jobId, onFinished }: { jobId: string; onFinished: (job: J
 }
 
 function StatementBatch({ fund }: { fund: Fund }) {
-  const queryClient = useQueryClient();
   const [periodEnd, setPeriodEnd] = useState<string | null>(previousQuarterEnd(todayIso()));
   const [formats, setFormats] = useState<string[]>(["pdf", "xlsx"]);
   const [jobId, setJobId] = useState<string | null>(null);
-  const start = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.POST("/api/v1/funds/{fund_id}/statements/batch", {
-          params: { path: { fund_id: fund.id } },
-          body: { period_end: periodEnd ?? "", formats: formats as ("pdf" | "xlsx")[] },
-        }),
-      ),
-    onSuccess: (started) => setJobId(started.job_id),
-  });
+  const start = useStartStatementBatch(fund.id);
+  const refreshStatements = useRefreshStatements(fund.id);
   return (
     <Paper p="md">
       <Title order={4} mb={4}>
@@ -142,7 +138,10 @@ function StatementBatch({ fund }: { fund: Fund }) {
         onSubmit={(event) => {
           event.preventDefault();
           setJobId(null);
-          start.mutate();
+          start.mutate(
+            { period_end: periodEnd ?? "", formats: formats as ("pdf" | "xlsx")[] },
+            { onSuccess: (started) => setJobId(started.job_id) },
+          );
         }}
         aria-label="Make the quarter's LP statements"
       >
@@ -169,14 +168,7 @@ function StatementBatch({ fund }: { fund: Fund }) {
               {errorMessage(start.error)}
             </Alert>
           ) : null}
-          {jobId ? (
-            <JobProgress
-              jobId={jobId}
-              onFinished={() =>
-                void queryClient.invalidateQueries({ queryKey: fundKeys.part(fund.id, "statements") })
-              }
-            />
-          ) : null}
+          {jobId ? <JobProgress jobId={jobId} onFinished={() => void refreshStatements()} /> : null}
         </Stack>
       </form>
     </Paper>

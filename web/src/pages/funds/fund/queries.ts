@@ -1,12 +1,13 @@
-/** The reads of a fund's tabs (capital accounts, ledger, performance, portfolio, reports...). */
-import { useQuery } from "@tanstack/react-query";
+/** The reads and writes of a fund's tabs (commitments, capital accounts, ledger, performance, portfolio, reports, imports...). */
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { api, unwrap } from "../../../api/client";
 import { useCursorList } from "../../../api/pagination";
-import { benchmarkKeys, fundKeys, jobKeys } from "../../../api/queryKeys";
-import type { QueryOf, ResponseOf } from "../../../api/types";
+import { benchmarkKeys, fundKeys, investorKeys, jobKeys } from "../../../api/queryKeys";
+import type { BodyOf, QueryOf, ResponseOf } from "../../../api/types";
 import { formatDate } from "../../../components/formatting";
 import { PICKER_LIMIT } from "../shared/queries";
+import { fileUpload } from "../shared/upload";
 
 export type CapitalAccount = ResponseOf<"/api/v1/funds/{fund_id}/capital-accounts", "get">["items"][number];
 export type Reconciliation = ResponseOf<"/api/v1/funds/{fund_id}/reconciliation", "get">;
@@ -184,5 +185,133 @@ export function useJob(jobId: string) {
     queryKey: jobKeys.detail(jobId),
     queryFn: () => unwrap(api.GET("/api/v1/jobs/{job_id}", { params: { path: { job_id: jobId } } })),
     refetchInterval: (query) => (isFinished(query.state.data) ? false : JOB_POLL_MS),
+  });
+}
+
+export type CommitmentCreate = BodyOf<"/api/v1/funds/{fund_id}/commitments", "post">;
+
+/** Admit an investor's commitment to the fund's latest close; every part of every fund is read again. */
+export function useAddCommitment(fundId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: CommitmentCreate) =>
+      unwrap(
+        api.POST("/api/v1/funds/{fund_id}/commitments", { params: { path: { fund_id: fundId } }, body }),
+      ),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: fundKeys.all }),
+  });
+}
+
+export type PortfolioCompanyCreate = BodyOf<"/api/v1/funds/{fund_id}/portfolio-companies", "post">;
+export type InvestmentCreate = BodyOf<"/api/v1/portfolio-companies/{company_id}/investments", "post">;
+export type ValuationCreate = BodyOf<"/api/v1/portfolio-companies/{company_id}/valuations", "post">;
+
+/** Add a company to the fund's portfolio. */
+export function useAddPortfolioCompany(fundId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: PortfolioCompanyCreate) =>
+      unwrap(
+        api.POST("/api/v1/funds/{fund_id}/portfolio-companies", {
+          params: { path: { fund_id: fundId } },
+          body,
+        }),
+      ),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: fundKeys.part(fundId, "companies") }),
+  });
+}
+
+/** What is recorded against a portfolio company: an investment at cost, or a fair value. */
+export type PortfolioEntry =
+  | { kind: "investment"; companyId: string; body: InvestmentCreate; key: string }
+  | { kind: "valuation"; companyId: string; body: ValuationCreate };
+
+/**
+ * Record an investment (with its Idempotency-Key, one per submission) or a valuation of a
+ * portfolio company; the fund's figures are read again.
+ */
+export function useRecordPortfolioEntry() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (entry: PortfolioEntry) => {
+      const path = { company_id: entry.companyId };
+      if (entry.kind === "investment") {
+        await unwrap(
+          api.POST("/api/v1/portfolio-companies/{company_id}/investments", {
+            params: { path, header: { "Idempotency-Key": entry.key } },
+            body: entry.body,
+          }),
+        );
+      } else {
+        await unwrap(
+          api.POST("/api/v1/portfolio-companies/{company_id}/valuations", {
+            params: { path },
+            body: entry.body,
+          }),
+        );
+      }
+    },
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: fundKeys.all }),
+  });
+}
+
+export type StatementBatchCreate = BodyOf<"/api/v1/funds/{fund_id}/statements/batch", "post">;
+
+/** Start the background job that makes the quarter's LP statements. */
+export function useStartStatementBatch(fundId: string) {
+  return useMutation({
+    mutationFn: (body: StatementBatchCreate) =>
+      unwrap(
+        api.POST("/api/v1/funds/{fund_id}/statements/batch", { params: { path: { fund_id: fundId } }, body }),
+      ),
+  });
+}
+
+/** Read the fund's statements again (once a batch has made new ones). */
+export function useRefreshStatements(fundId: string) {
+  const queryClient = useQueryClient();
+  return () => queryClient.invalidateQueries({ queryKey: fundKeys.part(fundId, "statements") });
+}
+
+export type ImportKind = "investors" | "commitments" | "cash_flows";
+export type ImportResult = ResponseOf<"/api/v1/funds/{fund_id}/imports/{kind}", "post">;
+
+/**
+ * Import a spreadsheet of investors, commitments or cash flows, as a dry run (nothing saved)
+ * or for real; one Idempotency-Key per submission. A real import refreshes the funds and
+ * the investors.
+ */
+export function useRunImport(fundId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({
+      kind,
+      upload,
+      isDryRun,
+      key,
+    }: {
+      kind: ImportKind;
+      upload: File;
+      isDryRun: boolean;
+      key: string;
+    }) =>
+      unwrap(
+        api.POST("/api/v1/funds/{fund_id}/imports/{kind}", {
+          params: {
+            path: { fund_id: fundId, kind },
+            query: { dry_run: isDryRun },
+            header: { "Idempotency-Key": key },
+          },
+          ...fileUpload(upload),
+        }),
+      ),
+    onSuccess: async (result) => {
+      if (!result.dry_run) {
+        await Promise.all([
+          queryClient.invalidateQueries({ queryKey: fundKeys.all }),
+          queryClient.invalidateQueries({ queryKey: investorKeys.all }),
+        ]);
+      }
+    },
   });
 }

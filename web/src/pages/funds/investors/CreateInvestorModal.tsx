@@ -1,16 +1,10 @@
 import { Alert, Button, Group, Modal, Select, SimpleGrid, Stack, TextInput, Textarea } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
-import { api, unwrap } from "../../../api/client";
 import { applyProblemToForm } from "../../../api/forms";
-import type { BodyOf, ResponseOf } from "../../../api/types";
 import { percentToFraction } from "../shared/format";
-import { investorKeys } from "../../../api/queryKeys";
-
-type InvestorCreate = BodyOf<"/api/v1/investors", "post">;
-type Investor = ResponseOf<"/api/v1/investors", "post">;
+import { useCreateInvestor, type Investor, type InvestorCreate } from "./queries";
 
 interface InvestorFormValues {
   kind: InvestorCreate["kind"];
@@ -70,7 +64,6 @@ export function CreateInvestorModal({
   onClose: () => void;
   onCreated: (investor: Investor) => void;
 }) {
-  const queryClient = useQueryClient();
   const [message, setMessage] = useState<string | null>(null);
   const form = useForm<InvestorFormValues>({
     mode: "controlled",
@@ -85,23 +78,22 @@ export function CreateInvestorModal({
         percentToFraction(value) !== null ? null : "Enter a percentage, e.g. 0 or 15.",
     },
   });
-  const create = useMutation({
-    mutationFn: (values: InvestorFormValues) =>
-      unwrap(api.POST("/api/v1/investors", { body: toBody(values) })),
-    onSuccess: async (investor) => {
-      form.reset();
-      setMessage(null);
-      await queryClient.invalidateQueries({ queryKey: investorKeys.all });
-      onCreated(investor);
-    },
-    onError: (error) => setMessage(applyProblemToForm(form, error)),
-  });
+  const create = useCreateInvestor();
+  const submit = (values: InvestorFormValues) =>
+    create.mutate(toBody(values), {
+      onSuccess: (investor) => {
+        form.reset();
+        setMessage(null);
+        onCreated(investor);
+      },
+      onError: (error) => setMessage(applyProblemToForm(form, error)),
+    });
   return (
     <Modal opened={opened} onClose={onClose} title="New investor" size="lg">
       <form
         onSubmit={form.onSubmit((values) => {
           setMessage(null);
-          create.mutate(values);
+          submit(values);
         })}
         noValidate
         aria-label="New investor"

@@ -4,13 +4,14 @@ import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/rea
 import { api, unwrap } from "../../../api/client";
 import { useCursorList } from "../../../api/pagination";
 import { callKeys, fundKeys, investorKeys, userKeys } from "../../../api/queryKeys";
-import type { QueryOf, ResponseOf } from "../../../api/types";
+import type { BodyOf, QueryOf, ResponseOf } from "../../../api/types";
 import { useCalls } from "../calls/queries";
 import { csvUrl } from "../shared/links";
 import { PICKER_LIMIT } from "../shared/queries";
 
 export type InvestorFilters = QueryOf<"/api/v1/investors", "get">;
 export type Investor = ResponseOf<"/api/v1/investors/{investor_id}", "get">;
+export type InvestorCreate = BodyOf<"/api/v1/investors", "post">;
 export type InvestorCommitment = ResponseOf<
   "/api/v1/investors/{investor_id}/commitments",
   "get"
@@ -23,6 +24,15 @@ export function useInvestors(filters: InvestorFilters) {
       api.GET("/api/v1/investors", { params: { query: { ...filters, ...(cursor ? { cursor } : {}) } } }),
     ),
   );
+}
+
+/** Create an investor; every list and picker of investors is read again. */
+export function useCreateInvestor() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: InvestorCreate) => unwrap(api.POST("/api/v1/investors", { body })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: investorKeys.all }),
+  });
 }
 
 /** The investor's capital account since inception in each of `fundIds`. */

@@ -1,12 +1,14 @@
-/** The funds feature's reads: the list of funds, one fund, and the pickers of funds, investors and companies. */
-import { useQuery } from "@tanstack/react-query";
+/** The funds feature's reads: the list of funds, one fund, creating one, and the pickers of funds, investors and companies. */
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { api, unwrap } from "../../../api/client";
 import { fundKeys, investorKeys } from "../../../api/queryKeys";
 import { useCursorList } from "../../../api/pagination";
-import type { QueryOf, ResponseOf } from "../../../api/types";
+import type { BodyOf, QueryOf, ResponseOf } from "../../../api/types";
 
 export type Fund = ResponseOf<"/api/v1/funds/{fund_id}", "get">;
+export type FundCreate = BodyOf<"/api/v1/funds", "post">;
+export type CreatedFund = ResponseOf<"/api/v1/funds", "post">;
 export type FundSummary = ResponseOf<"/api/v1/funds", "get">["items"][number];
 
 /** The widest page the API serves: pickers load their choices in one request. */
@@ -25,6 +27,15 @@ export function useFund(fundId: string) {
   return useQuery({
     queryKey: fundKeys.detail(fundId),
     queryFn: () => unwrap(api.GET("/api/v1/funds/{fund_id}", { params: { path: { fund_id: fundId } } })),
+  });
+}
+
+/** Create a fund; every list and picker of funds is read again. */
+export function useCreateFund() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: FundCreate) => unwrap(api.POST("/api/v1/funds", { body })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: fundKeys.all }),
   });
 }
 
