@@ -218,6 +218,35 @@ describe("DataTable", () => {
     expect(screen.getByTestId("commitment-total")).toHaveTextContent("8500000.00");
   });
 
+  it("says its rows are busy while they are read again, not while a next page loads", () => {
+    const { unmount } = renderWithProviders(
+      <DataTable
+        label="Funds"
+        columns={COLUMNS}
+        records={FUNDS}
+        idAccessor="id"
+        query={settled({ isFetching: true })}
+      />,
+    );
+    expect(screen.getByRole("table", { name: "Funds" })).toHaveAttribute("aria-busy", "true");
+    unmount();
+    renderWithProviders(
+      <DataTable
+        label="Funds"
+        columns={COLUMNS}
+        records={FUNDS}
+        idAccessor="id"
+        query={settled({
+          isFetching: true,
+          isFetchingNextPage: true,
+          hasNextPage: true,
+          fetchNextPage: vi.fn(),
+        })}
+      />,
+    );
+    expect(screen.getByRole("table", { name: "Funds" })).not.toHaveAttribute("aria-busy");
+  });
+
   it("hides a column on narrow screens by the breakpoint it is visible from", () => {
     renderWithProviders(<DataTable label="Funds" columns={COLUMNS} records={FUNDS} idAccessor="id" />);
     const header = screen.getByRole("columnheader", { name: "Commitment" });

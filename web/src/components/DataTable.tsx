@@ -115,14 +115,16 @@ function RecordCards<T>({
   rowAttributes,
   footerAttributes,
   withTotal,
+  busy,
 }: Pick<DataTableProps<T>, "label" | "columns" | "idAccessor" | "rowAttributes"> & {
   records: readonly T[];
   footerAttributes: RowAttributes;
   withTotal: boolean;
+  busy: boolean | undefined;
 }) {
   const [heading, ...fields] = columns;
   return (
-    <Stack gap="sm" role="list" aria-label={label}>
+    <Stack gap="sm" role="list" aria-label={label} aria-busy={busy}>
       {records.map((record, index) => (
         <Paper
           key={recordKey(record, idAccessor)}
@@ -203,6 +205,8 @@ export function DataTable<T>({
   const shown = columns.filter((column) => !column.hidden);
   const rows = records ?? [];
   const hasFooter = shown.some((column) => column.footer !== undefined);
+  /** Rows on screen while they are read again (new filters, a refresh) are said to be busy. */
+  const busy = query?.isFetching && !query.isFetchingNextPage ? true : undefined;
   const totalRow: RowAttributes = { "data-testid": "total-row", ...footerAttributes };
 
   const head =
@@ -238,6 +242,7 @@ export function DataTable<T>({
           rowAttributes={rowAttributes}
           footerAttributes={totalRow}
           withTotal={hasFooter}
+          busy={busy}
         />
       );
   } else {
@@ -248,7 +253,13 @@ export function DataTable<T>({
         type={alwaysShowScrollbar ? "scrollarea" : "native"}
         scrollAreaProps={alwaysShowScrollbar ? { type: "always", offsetScrollbars: "x" } : undefined}
       >
-        <Table horizontalSpacing="md" verticalSpacing={verticalSpacing} highlightOnHover aria-label={label}>
+        <Table
+          horizontalSpacing="md"
+          verticalSpacing={verticalSpacing}
+          highlightOnHover
+          aria-label={label}
+          aria-busy={busy}
+        >
           <Table.Thead>
             <Table.Tr>
               {shown.map((column, index) => (

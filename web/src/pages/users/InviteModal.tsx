@@ -1,18 +1,13 @@
 import { Alert, Button, Code, Group, Modal, Select, Stack, Text, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { IconMailCheck } from "@tabler/icons-react";
-import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 
-import { api, unwrap } from "../../api/client";
 import { applyProblemToForm, type FieldErrorTarget } from "../../api/forms";
-import type { ResponseOf } from "../../api/types";
 import { CopyValueButton } from "../../components/CopyValueButton";
 import { formatDateTime, humanize } from "../../components/formatting";
 import { useInvestorOptions } from "../funds/shared/queries";
-import { useRoles } from "./roles";
-
-type CreatedInvitation = ResponseOf<"/api/v1/users/invitations", "post">;
+import { useInviteMember, useRoles, type CreatedInvitation } from "./queries";
 
 /**
  * The external roles that can be invited, each with the kind of party its user belongs to.
@@ -31,7 +26,8 @@ interface InviteValues {
 interface InviteModalProps {
   opened: boolean;
   onClose: () => void;
-  onInvited: () => void;
+  /** Told once an invitation is made (the lists of invitations are read again by themselves). */
+  onInvited?: () => void;
   /** Invite a limited partner user of this investor: no role or investor to choose. */
   investor?: { id: string; name: string };
 }
@@ -74,25 +70,24 @@ export function InviteModal({ opened, onClose, onInvited, investor }: InviteModa
   const needsInvestor = !investor && PARTY_ROLES[form.getValues().role] === "investor";
   const investors = useInvestorOptions(undefined, opened && needsInvestor);
 
-  const invite = useMutation({
-    mutationFn: (values: InviteValues) =>
-      unwrap(
-        api.POST("/api/v1/users/invitations", {
-          body: {
-            email: values.email.trim(),
-            full_name: values.full_name.trim(),
-            role: values.role,
-            ...(PARTY_ROLES[values.role] && values.party_id ? { party_id: values.party_id } : {}),
-          },
-        }),
-      ),
-    onSuccess: (result) => {
-      setCreated(result);
-      form.reset();
-      onInvited();
-    },
-    onError: (error) => setMessage(applyProblemToForm(investor ? withoutParty(form) : form, error)),
-  });
+  const invite = useInviteMember();
+  const submit = (values: InviteValues) =>
+    invite.mutate(
+      {
+        email: values.email.trim(),
+        full_name: values.full_name.trim(),
+        role: values.role,
+        ...(PARTY_ROLES[values.role] && values.party_id ? { party_id: values.party_id } : {}),
+      },
+      {
+        onSuccess: (result) => {
+          setCreated(result);
+          form.reset();
+          onInvited?.();
+        },
+        onError: (error) => setMessage(applyProblemToForm(investor ? withoutParty(form) : form, error)),
+      },
+    );
 
   const close = () => {
     setCreated(null);
@@ -135,7 +130,7 @@ export function InviteModal({ opened, onClose, onInvited, investor }: InviteModa
         <form
           onSubmit={form.onSubmit((values) => {
             setMessage(null);
-            invite.mutate(values);
+            submit(values);
           })}
           noValidate
           aria-label={investor ? "Invite an LP user" : "Invite a member"}

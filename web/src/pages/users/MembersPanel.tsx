@@ -6,7 +6,6 @@ import {
   Modal,
   Select,
   Stack,
-  Table,
   Text,
   TextInput,
   Tooltip,
@@ -22,28 +21,23 @@ import {
   IconUserCheck,
   IconUserOff,
 } from "@tabler/icons-react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
-import { api, unwrap } from "../../api/client";
-import { useCursorList } from "../../api/pagination";
 import { errorMessage } from "../../api/problem";
-import type { BodyOf, QueryOf, ResponseOf } from "../../api/types";
 import { hasPermission, useMe } from "../../auth/session";
-import { ErrorAlert } from "../../components/ErrorAlert";
-import { LoadMore } from "../../components/LoadMore";
-import { TableCard } from "../../components/TableCard";
-import { TableSkeleton } from "../../components/TableSkeleton";
+import { DataTable, type DataTableColumn } from "../../components/DataTable";
 import { formatDateTime, humanize } from "../../components/formatting";
-import { useRoles } from "./roles";
-import { meQueryKey } from "../../api/queryKeys";
-
-type Member = ResponseOf<"/api/v1/users", "get">["items"][number];
-type MemberFilters = QueryOf<"/api/v1/users", "get">;
-type MemberChange = BodyOf<"/api/v1/users/{user_id}", "patch">;
+import {
+  useMembers,
+  useResetMemberMfa,
+  useRoles,
+  useUpdateMember,
+  type Member,
+  type MemberChange,
+  type MemberFilters,
+} from "./queries";
 
 const PAGE_SIZE = 50;
-export const membersQueryKey = ["users"] as const;
 
 const STATUS_OPTIONS = [
   { value: "true", label: "Active" },
@@ -60,7 +54,6 @@ export function MembersPanel() {
   const [debouncedSearch] = useDebouncedValue(search.trim(), 300);
   const [confirming, setConfirming] = useState<{ member: Member; change: MemberChange } | null>(null);
   const [resetting, setResetting] = useState<Member | null>(null);
-  const queryClient = useQueryClient();
 
   const filters: MemberFilters = {
     limit: PAGE_SIZE,
@@ -69,56 +62,163 @@ export function MembersPanel() {
     ...(status ? { is_active: status === "true" } : {}),
   };
 
-  const members = useCursorList([...membersQueryKey, filters], (cursor) =>
-    unwrap(api.GET("/api/v1/users", { params: { query: { ...filters, ...(cursor ? { cursor } : {}) } } })),
-  );
+  const members = useMembers(filters);
+  const update = useUpdateMember(me.data?.user.id);
+  const resetMfa = useResetMemberMfa();
 
-  const update = useMutation({
-    mutationFn: ({ member, change }: { member: Member; change: MemberChange }) =>
-      unwrap(
-        api.PATCH("/api/v1/users/{user_id}", { params: { path: { user_id: member.id } }, body: change }),
-      ),
-    onSuccess: async (_, { member, change }) => {
-      setConfirming(null);
-      let message = `${member.full_name} is updated.`;
-      if (change.role) message = `${member.full_name} is now ${humanize(change.role)}.`;
-      if (change.is_active === false) message = `${member.full_name} is deactivated.`;
-      if (change.is_active === true) message = `${member.full_name} is active again.`;
-      notifications.show({ message, color: "teal" });
-      await queryClient.invalidateQueries({ queryKey: membersQueryKey });
-      if (member.id === me.data?.user.id) {
-        await queryClient.invalidateQueries({ queryKey: meQueryKey });
-      }
-    },
-    onError: (error) =>
-      notifications.show({
-        title: "Could not update the member",
-        message: errorMessage(error),
-        color: "red",
-      }),
-  });
+  const applyChange = (target: { member: Member; change: MemberChange }) =>
+    update.mutate(target, {
+      onSuccess: () => {
+        const { member, change } = target;
+        setConfirming(null);
+        let message = `${member.full_name} is updated.`;
+        if (change.role) message = `${member.full_name} is now ${humanize(change.role)}.`;
+        if (change.is_active === false) message = `${member.full_name} is deactivated.`;
+        if (change.is_active === true) message = `${member.full_name} is active again.`;
+        notifications.show({ message, color: "teal" });
+      },
+      onError: (error) =>
+        notifications.show({
+          title: "Could not update the member",
+          message: errorMessage(error),
+          color: "red",
+        }),
+    });
 
-  const resetMfa = useMutation({
-    mutationFn: (member: Member) =>
-      unwrap(api.POST("/api/v1/users/{user_id}/mfa/reset", { params: { path: { user_id: member.id } } })),
-    onSuccess: async (_, member) => {
-      setResetting(null);
-      notifications.show({
-        message: `${member.full_name} signs in with their password now and can set up a new second factor.`,
-        color: "teal",
-      });
-      await queryClient.invalidateQueries({ queryKey: membersQueryKey });
-    },
-    onError: (error) =>
-      notifications.show({
-        title: "Could not reset the second factor",
-        message: errorMessage(error),
-        color: "red",
-      }),
-  });
+  const resetSecondFactor = (member: Member) =>
+    resetMfa.mutate(member, {
+      onSuccess: () => {
+        setResetting(null);
+        notifications.show({
+          message: `${member.full_name} signs in with their password now and can set up a new second factor.`,
+          color: "teal",
+        });
+      },
+      onError: (error) =>
+        notifications.show({
+          title: "Could not reset the second factor",
+          message: errorMessage(error),
+          color: "red",
+        }),
+    });
 
   const roleOptions = (roles.data ?? []).map((r) => ({ value: r.role, label: humanize(r.role) }));
-  const rows = members.rows;
+  const columns: DataTableColumn<Member>[] = [
+    {
+      accessor: "full_name",
+      title: "Name",
+      render: (member) => (
+        <Group gap={6} wrap="nowrap">
+          <Text size="sm" fw={500}>
+            {member.full_name}
+          </Text>
+          {member.mfa_enabled ? (
+            <Tooltip label="Two-factor authentication on">
+              <IconShieldCheck
+                size={16}
+                color="var(--mantine-color-teal-7)"
+                aria-label="Two-factor authentication on"
+              />
+            </Tooltip>
+          ) : null}
+        </Group>
+      ),
+    },
+    {
+      accessor: "email",
+      title: "Email",
+      render: (member) => (
+        <Text size="sm" style={{ wordBreak: "break-all" }}>
+          {member.email}
+        </Text>
+      ),
+    },
+    {
+      accessor: "role",
+      title: "Role",
+      render: (member) =>
+        canManage && member.id !== me.data?.user.id ? (
+          <Select
+            aria-label={`Role of ${member.full_name}`}
+            data={roleOptions.length ? roleOptions : [{ value: member.role, label: humanize(member.role) }]}
+            value={member.role}
+            allowDeselect={false}
+            size="xs"
+            w={170}
+            disabled={update.isPending}
+            onChange={(value) => {
+              if (value && value !== member.role) {
+                setConfirming({ member, change: { role: value } });
+              }
+            }}
+          />
+        ) : (
+          <Badge variant="light">{humanize(member.role)}</Badge>
+        ),
+    },
+    {
+      accessor: "is_active",
+      title: "Status",
+      render: (member) =>
+        member.is_active ? (
+          <Badge color="teal" variant="dot">
+            Active
+          </Badge>
+        ) : (
+          <Badge color="gray" variant="dot">
+            Deactivated
+          </Badge>
+        ),
+    },
+    {
+      accessor: "last_login_at",
+      title: "Last sign-in",
+      render: (member) => (member.last_login_at ? formatDateTime(member.last_login_at) : "Never"),
+    },
+    {
+      accessor: "actions",
+      title: <VisuallyHidden>Actions</VisuallyHidden>,
+      textAlign: "right",
+      hidden: !canManage,
+      render: (member) =>
+        member.id !== me.data?.user.id ? (
+          <Menu position="bottom-end" withinPortal>
+            <Menu.Target>
+              <Button variant="subtle" size="xs" aria-label={`Actions for ${member.full_name}`}>
+                <IconDots size={16} />
+              </Button>
+            </Menu.Target>
+            <Menu.Dropdown>
+              {member.mfa_enabled ? (
+                <Menu.Item leftSection={<IconShieldOff size={16} />} onClick={() => setResetting(member)}>
+                  Reset second factor
+                </Menu.Item>
+              ) : null}
+              {member.is_active ? (
+                <Menu.Item
+                  color="red"
+                  leftSection={<IconUserOff size={16} />}
+                  onClick={() => setConfirming({ member, change: { is_active: false } })}
+                >
+                  Deactivate
+                </Menu.Item>
+              ) : (
+                <Menu.Item
+                  leftSection={<IconUserCheck size={16} />}
+                  onClick={() => setConfirming({ member, change: { is_active: true } })}
+                >
+                  Reactivate
+                </Menu.Item>
+              )}
+            </Menu.Dropdown>
+          </Menu>
+        ) : (
+          <Text size="xs" c="dimmed">
+            You
+          </Text>
+        ),
+    },
+  ];
 
   return (
     <Stack gap="md">
@@ -151,177 +251,24 @@ export function MembersPanel() {
         />
       </Group>
 
-      {members.isPending ? (
-        <TableSkeleton label="Loading members" />
-      ) : members.isError && rows.length === 0 ? (
-        <ErrorAlert
-          error={members.error}
-          onRetry={() => void members.refetch()}
-          isRetrying={members.isFetching}
-        />
-      ) : (
-        <>
-          <TableCard minWidth={760}>
-            <Table
-              horizontalSpacing="md"
-              verticalSpacing="sm"
-              highlightOnHover
-              style={{ whiteSpace: "nowrap" }}
-              aria-label="Members"
-              aria-busy={members.isFetching}
-            >
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Email</Table.Th>
-                  <Table.Th>Role</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Last sign-in</Table.Th>
-                  {canManage ? (
-                    <Table.Th>
-                      <VisuallyHidden>Actions</VisuallyHidden>
-                    </Table.Th>
-                  ) : null}
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {rows.length === 0 ? (
-                  <Table.Tr>
-                    <Table.Td colSpan={canManage ? 6 : 5}>
-                      <Text c="dimmed" size="sm" ta="center" py="md">
-                        No members match these filters.
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                ) : (
-                  rows.map((member) => (
-                    <Table.Tr key={member.id} data-testid="member-row">
-                      <Table.Td>
-                        <Group gap={6} wrap="nowrap">
-                          <Text size="sm" fw={500}>
-                            {member.full_name}
-                          </Text>
-                          {member.mfa_enabled ? (
-                            <Tooltip label="Two-factor authentication on">
-                              <IconShieldCheck
-                                size={16}
-                                color="var(--mantine-color-teal-7)"
-                                aria-label="Two-factor authentication on"
-                              />
-                            </Tooltip>
-                          ) : null}
-                        </Group>
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="sm">{member.email}</Text>
-                      </Table.Td>
-                      <Table.Td>
-                        {canManage && member.id !== me.data?.user.id ? (
-                          <Select
-                            aria-label={`Role of ${member.full_name}`}
-                            data={
-                              roleOptions.length
-                                ? roleOptions
-                                : [{ value: member.role, label: humanize(member.role) }]
-                            }
-                            value={member.role}
-                            allowDeselect={false}
-                            size="xs"
-                            w={170}
-                            disabled={update.isPending}
-                            onChange={(value) => {
-                              if (value && value !== member.role) {
-                                setConfirming({ member, change: { role: value } });
-                              }
-                            }}
-                          />
-                        ) : (
-                          <Badge variant="light">{humanize(member.role)}</Badge>
-                        )}
-                      </Table.Td>
-                      <Table.Td>
-                        {member.is_active ? (
-                          <Badge color="teal" variant="dot">
-                            Active
-                          </Badge>
-                        ) : (
-                          <Badge color="gray" variant="dot">
-                            Deactivated
-                          </Badge>
-                        )}
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="sm">
-                          {member.last_login_at ? formatDateTime(member.last_login_at) : "Never"}
-                        </Text>
-                      </Table.Td>
-                      {canManage ? (
-                        <Table.Td ta="right">
-                          {member.id !== me.data?.user.id ? (
-                            <Menu position="bottom-end" withinPortal>
-                              <Menu.Target>
-                                <Button
-                                  variant="subtle"
-                                  size="xs"
-                                  aria-label={`Actions for ${member.full_name}`}
-                                >
-                                  <IconDots size={16} />
-                                </Button>
-                              </Menu.Target>
-                              <Menu.Dropdown>
-                                {member.mfa_enabled ? (
-                                  <Menu.Item
-                                    leftSection={<IconShieldOff size={16} />}
-                                    onClick={() => setResetting(member)}
-                                  >
-                                    Reset second factor
-                                  </Menu.Item>
-                                ) : null}
-                                {member.is_active ? (
-                                  <Menu.Item
-                                    color="red"
-                                    leftSection={<IconUserOff size={16} />}
-                                    onClick={() => setConfirming({ member, change: { is_active: false } })}
-                                  >
-                                    Deactivate
-                                  </Menu.Item>
-                                ) : (
-                                  <Menu.Item
-                                    leftSection={<IconUserCheck size={16} />}
-                                    onClick={() => setConfirming({ member, change: { is_active: true } })}
-                                  >
-                                    Reactivate
-                                  </Menu.Item>
-                                )}
-                              </Menu.Dropdown>
-                            </Menu>
-                          ) : (
-                            <Text size="xs" c="dimmed">
-                              You
-                            </Text>
-                          )}
-                        </Table.Td>
-                      ) : null}
-                    </Table.Tr>
-                  ))
-                )}
-              </Table.Tbody>
-            </Table>
-          </TableCard>
-          <LoadMore
-            hasNextPage={members.hasNextPage}
-            isFetchingNextPage={members.isFetchingNextPage}
-            error={members.error}
-            fetchNextPage={() => void members.fetchNextPage()}
-          />
-        </>
-      )}
+      <DataTable
+        label="Members"
+        columns={columns}
+        records={members.rows}
+        idAccessor="id"
+        query={members}
+        noRecordsText="No members match these filters."
+        verticalSpacing="sm"
+        minWidth={760}
+        rowAttributes={() => ({ "data-testid": "member-row" })}
+        cardsBelow="sm"
+      />
 
       <ConfirmChangeModal
         confirming={confirming}
         isPending={update.isPending}
         onCancel={() => setConfirming(null)}
-        onConfirm={() => confirming && update.mutate(confirming)}
+        onConfirm={() => confirming && applyChange(confirming)}
       />
       <Modal opened={resetting !== null} onClose={() => setResetting(null)} title="Reset second factor">
         <Stack gap="md">
@@ -337,7 +284,7 @@ export function MembersPanel() {
             <Button
               color="red"
               loading={resetMfa.isPending}
-              onClick={() => resetting && resetMfa.mutate(resetting)}
+              onClick={() => resetting && resetSecondFactor(resetting)}
               data-autofocus
             >
               Reset second factor

@@ -3,7 +3,7 @@ import { Badge, Card, Group, SimpleGrid, Stack, Text, Title } from "@mantine/cor
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { TableSkeleton } from "../../components/TableSkeleton";
 import { humanize } from "../../components/formatting";
-import { useRoles } from "./roles";
+import { useRoles } from "./queries";
 
 /** Permissions grouped by resource (`fund:read`, `fund:write` → fund: read, write). */
 function byResource(permissions: readonly string[]): [string, string[]][] {

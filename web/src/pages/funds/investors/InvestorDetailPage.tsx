@@ -14,12 +14,10 @@ import {
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconArrowLeft, IconTrash, IconUserPlus } from "@tabler/icons-react";
-import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 
 import { errorMessage } from "../../../api/problem";
-import { userKeys } from "../../../api/queryKeys";
 import { hasPermission, useMe } from "../../../auth/session";
 import { ErrorAlert } from "../../../components/ErrorAlert";
 import { FullPageLoader } from "../../../components/FullPageLoader";
@@ -279,7 +277,6 @@ function InvitationsCard({ investorId }: { investorId: string }) {
 
 function PortalAccess({ investor }: { investor: Investor }) {
   const me = useMe();
-  const queryClient = useQueryClient();
   const canWrite = hasPermission(me.data, "investor:write") && hasPermission(me.data, "user:read");
   const canInvite = hasPermission(me.data, "user:invite");
   const [inviting, setInviting] = useState(false);
@@ -378,7 +375,6 @@ function PortalAccess({ investor }: { investor: Investor }) {
         <InviteModal
           opened={inviting}
           onClose={() => setInviting(false)}
-          onInvited={() => void queryClient.invalidateQueries({ queryKey: userKeys.invitations })}
           investor={{ id: investor.id, name: investor.name }}
         />
       ) : null}
