@@ -1354,6 +1354,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/transaction-fees/{transaction_fee_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a transaction fee recorded by mistake (kept, marked cancelled; it no longer offsets management fees) */
+        post: operations["cancel_transaction_fee_api_v1_transaction_fees__transaction_fee_id__cancel_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/expenses/{expense_id}/cancel": {
         parameters: {
             query?: never;
@@ -5786,6 +5803,11 @@ export interface components {
             /** Refresh Token */
             refresh_token: string;
         };
+        /** TransactionFeeCancel */
+        TransactionFeeCancel: {
+            /** Reason */
+            reason: string;
+        };
         /**
          * TransactionFeeCreate
          * @description A transaction (deal, monitoring, director) fee the manager received from a portfolio
@@ -5829,6 +5851,15 @@ export interface components {
             amount: string;
             /** Description */
             description: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "recorded" | "cancelled";
+            /** Cancelled At */
+            cancelled_at: string | null;
+            /** Cancellation Reason */
+            cancellation_reason: string | null;
             /**
              * Created At
              * Format: date-time
@@ -12192,6 +12223,89 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FeeRunOut"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancel_transaction_fee_api_v1_transaction_fees__transaction_fee_id__cancel_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique value (a UUID) chosen by the client for this operation. Sending the same request again with the same key returns the first result instead of repeating it. */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                transaction_fee_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransactionFeeCancel"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransactionFeeOut"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Authentication required */

@@ -107,6 +107,20 @@ const POSTED_RUN: FeeRun = {
   created_at: "2025-01-15T10:00:00Z",
 };
 
+const FEE: TransactionFee = {
+  id: "tf-1",
+  fund_id: "fund-1",
+  currency: "USD",
+  company_id: "co-1",
+  received_date: "2025-02-20",
+  amount: "2000.00",
+  description: "Board fee",
+  status: "recorded",
+  cancelled_at: null,
+  cancellation_reason: null,
+  created_at: "2025-02-20T10:00:00Z",
+};
+
 const EXPENSE: Expense = {
   id: "exp-1",
   fund_id: "fund-1",
@@ -150,6 +164,7 @@ function stubApi(
     expense?: Handler;
     cancelExpense?: Handler;
     transactionFee?: Handler;
+    cancelTransactionFee?: Handler;
   } = {},
 ) {
   const sent: Sent[] = [];
@@ -205,6 +220,14 @@ function stubApi(
         if (answer.status === 201) {
           const { allocations: _allocations, ...expense } = (await answer.clone().json()) as ExpenseDetail;
           data.expenses = [expense, ...data.expenses];
+        }
+        return answer;
+      }
+      if (path.startsWith("/api/v1/transaction-fees/") && handlers.cancelTransactionFee) {
+        const answer = handlers.cancelTransactionFee(body, path);
+        if (answer.ok) {
+          const fee = (await answer.clone().json()) as TransactionFee;
+          data.transactionFees = data.transactionFees.map((row) => (row.id === fee.id ? fee : row));
         }
         return answer;
       }
@@ -266,6 +289,9 @@ describe("FundFeesTab", () => {
           received_date: "2025-02-20",
           amount: "2000.00",
           description: "Board fee",
+          status: "recorded",
+          cancelled_at: null,
+          cancellation_reason: null,
           created_at: "2025-02-20T10:00:00Z",
         },
       ],
@@ -597,6 +623,9 @@ describe("FundFeesTab", () => {
               received_date: body.received_date,
               amount: "5000.00",
               description: body.description ?? null,
+              status: "recorded",
+              cancelled_at: null,
+              cancellation_reason: null,
               created_at: "2025-05-01T10:00:00Z",
             },
             201,
@@ -628,5 +657,57 @@ describe("FundFeesTab", () => {
       company_id: "co-1",
       description: "Board fee",
     });
+  });
+
+  it("cancels a transaction fee with its reason, or says which fee run it reduced", async () => {
+    const user = userEvent.setup();
+    let refuse = true;
+    const sent = stubApi(
+      WRITER,
+      { transactionFees: [FEE] },
+      {
+        cancelTransactionFee: (body) =>
+          refuse
+            ? problemResponse(
+                409,
+                "Conflict",
+                "The management fee billed for 2025-04-01 to 2025-06-30 was reduced by this transaction fee: cancel that fee run first, then this fee.",
+              )
+            : jsonResponse({
+                ...FEE,
+                status: "cancelled",
+                cancelled_at: "2025-05-02T10:00:00Z",
+                cancellation_reason: body.reason,
+              }),
+      },
+    );
+    renderTab();
+
+    const row = await screen.findByTestId("transaction-fee-row");
+    expect(row).toHaveTextContent("Recorded");
+    await user.click(within(row).getByRole("button", { name: /^Cancel the transaction fee of \$2,000\.00/ }));
+    const form = await screen.findByRole("form", { name: "Cancel the transaction fee" });
+    expect(form).toHaveTextContent("Helix Robotics");
+    await user.click(within(form).getByRole("button", { name: "Cancel fee" }));
+    expect(await within(form).findByText("Say why the fee is cancelled.")).toBeInTheDocument();
+    expect(posts(sent)).toEqual([]);
+
+    await user.type(within(form).getByLabelText(/Reason/), "Recorded twice");
+    await user.click(within(form).getByRole("button", { name: "Cancel fee" }));
+    const alert = await within(form).findByRole("alert");
+    expect(alert).toHaveTextContent("cancel that fee run first");
+    expect(screen.getByTestId("transaction-fee-row")).toHaveTextContent("Recorded");
+
+    refuse = false;
+    await user.click(within(form).getByRole("button", { name: "Cancel fee" }));
+    await waitFor(() =>
+      expect(screen.queryByRole("form", { name: "Cancel the transaction fee" })).not.toBeInTheDocument(),
+    );
+    await waitFor(() => expect(screen.getByTestId("transaction-fee-row")).toHaveTextContent("Cancelled"));
+    expect(within(screen.getByTestId("transaction-fee-row")).queryByRole("button")).toBeNull();
+    expect(posts(sent).map((request) => [request.path, request.body])).toEqual([
+      ["/api/v1/transaction-fees/tf-1/cancel", { reason: "Recorded twice" }],
+      ["/api/v1/transaction-fees/tf-1/cancel", { reason: "Recorded twice" }],
+    ]);
   });
 });

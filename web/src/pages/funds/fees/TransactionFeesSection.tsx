@@ -6,9 +6,11 @@ import {
   Select,
   SimpleGrid,
   Stack,
+  Text,
   TextInput,
   Textarea,
   Title,
+  VisuallyHidden,
 } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
@@ -16,14 +18,17 @@ import { IconPlus } from "@tabler/icons-react";
 import { useState } from "react";
 
 import { applyProblemToForm } from "../../../api/forms";
+import { ApiError } from "../../../api/problem";
 import { DataTable, type DataTableColumn } from "../../../components/DataTable";
 import { formatDate } from "../../../components/formatting";
 import { DateField } from "../shared/DateField";
 import { formatMoney, parseAmount, todayIso } from "../shared/format";
 import { csvUrl } from "../shared/links";
 import { Money } from "../shared/Money";
+import { StatusBadge } from "../shared/StatusBadge";
 import type { CompanyOption, Fund } from "../shared/queries";
 import {
+  useCancelTransactionFee,
   useRecordTransactionFee,
   useTransactionFees,
   type TransactionFee,
@@ -144,6 +149,90 @@ export function TransactionFeeForm({ fundId, currency, companies, onDone }: Tran
   );
 }
 
+interface CancelTransactionFeeFormProps {
+  fee: TransactionFee;
+  fundId: string;
+  companyName: string | null;
+  onDone: () => void;
+}
+
+/**
+ * Cancel a transaction fee recorded by mistake, saying why. The fee is kept, marked cancelled,
+ * and offsets no later installment; while a posted fee run was reduced by it the API refuses
+ * (a 409 naming the period) and the form says so.
+ */
+function CancelTransactionFeeForm({ fee, fundId, companyName, onDone }: CancelTransactionFeeFormProps) {
+  const [message, setMessage] = useState<string | null>(null);
+  const [refused, setRefused] = useState(false);
+  const form = useForm<{ reason: string }>({
+    mode: "controlled",
+    initialValues: { reason: "" },
+    validate: { reason: (value) => (value.trim() ? null : "Say why the fee is cancelled.") },
+  });
+  const cancel = useCancelTransactionFee(fundId);
+  const submit = (values: { reason: string }) =>
+    cancel.mutate(
+      { fee, body: { reason: values.reason.trim() } },
+      {
+        onSuccess: (cancelled) => {
+          notifications.show({
+            message: `The transaction fee of ${formatMoney(cancelled.amount, cancelled.currency)} is cancelled; it offsets no later management fee.`,
+            color: "teal",
+          });
+          onDone();
+        },
+        onError: (error) => {
+          setRefused(error instanceof ApiError && error.status === 409);
+          setMessage(applyProblemToForm(form, error));
+        },
+      },
+    );
+  return (
+    <form
+      onSubmit={form.onSubmit((values) => {
+        setMessage(null);
+        submit(values);
+      })}
+      noValidate
+      aria-label="Cancel the transaction fee"
+    >
+      <Stack gap="sm">
+        <Text size="sm">
+          The fee of {formatMoney(fee.amount, fee.currency)}
+          {companyName ? ` from ${companyName}` : ""} received on {formatDate(fee.received_date)} will be
+          cancelled. It stays listed as cancelled and no longer offsets management fees.
+        </Text>
+        {message ? (
+          <Alert
+            color={refused ? "orange" : "red"}
+            role="alert"
+            title="The transaction fee could not be cancelled"
+          >
+            {message}
+          </Alert>
+        ) : null}
+        <Textarea
+          label="Reason"
+          withAsterisk
+          autosize
+          minRows={2}
+          placeholder="e.g. Recorded twice, refunded to the company"
+          data-autofocus
+          {...form.getInputProps("reason")}
+        />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onDone} disabled={cancel.isPending}>
+            Keep it
+          </Button>
+          <Button type="submit" color="red" loading={cancel.isPending}>
+            Cancel fee
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
 interface TransactionFeesSectionProps {
   fund: Fund;
   canWrite: boolean;
@@ -159,6 +248,9 @@ export function TransactionFeesSection({ fund, canWrite, companies }: Transactio
   const rows = fees.rows;
   const [recording, setRecording] = useState(false);
   const [session, setSession] = useState(0);
+  /** The fee being cancelled, kept while the dialog closes so its text does not vanish mid-transition. */
+  const [cancelling, setCancelling] = useState<TransactionFee | null>(null);
+  const [confirming, setConfirming] = useState(false);
   const companyNames = new Map((companies ?? []).map((company) => [company.value, company.label]));
   const columns: DataTableColumn<TransactionFee>[] = [
     { accessor: "received_date", title: "Received", render: (fee) => formatDate(fee.received_date) },
@@ -173,6 +265,33 @@ export function TransactionFeesSection({ fund, canWrite, companies }: Transactio
       title: "Amount",
       textAlign: "right",
       render: (fee) => <Money value={fee.amount} currency={fee.currency} />,
+    },
+    {
+      accessor: "status",
+      title: "Status",
+      render: (fee) => <StatusBadge status={fee.status} />,
+    },
+    {
+      accessor: "actions",
+      title: <VisuallyHidden>Actions</VisuallyHidden>,
+      textAlign: "right",
+      hidden: !canWrite,
+      render: (fee) =>
+        fee.status === "recorded" ? (
+          <Button
+            size="xs"
+            variant="subtle"
+            color="red"
+            aria-label={`Cancel the transaction fee of ${formatMoney(fee.amount, fee.currency)} received on ${formatDate(fee.received_date)}`}
+            onClick={() => {
+              setSession((current) => current + 1);
+              setCancelling(fee);
+              setConfirming(true);
+            }}
+          >
+            Cancel
+          </Button>
+        ) : null,
     },
   ];
   return (
@@ -212,6 +331,23 @@ export function TransactionFeesSection({ fund, canWrite, companies }: Transactio
             companies={companies}
             onDone={() => setRecording(false)}
           />
+        </Modal>
+      ) : null}
+      {canWrite ? (
+        <Modal
+          opened={confirming && cancelling !== null}
+          onClose={() => setConfirming(false)}
+          title="Cancel the transaction fee"
+        >
+          {cancelling ? (
+            <CancelTransactionFeeForm
+              key={session}
+              fee={cancelling}
+              fundId={fund.id}
+              companyName={(cancelling.company_id && companyNames.get(cancelling.company_id)) || null}
+              onDone={() => setConfirming(false)}
+            />
+          ) : null}
         </Modal>
       ) : null}
     </Stack>

@@ -14,6 +14,7 @@ export type ExpenseDetail = ResponseOf<"/api/v1/funds/{fund_id}/expenses", "post
 export type ExpenseCreate = BodyOf<"/api/v1/funds/{fund_id}/expenses", "post">;
 export type TransactionFee = ResponseOf<"/api/v1/funds/{fund_id}/transaction-fees", "get">["items"][number];
 export type TransactionFeeCreate = BodyOf<"/api/v1/funds/{fund_id}/transaction-fees", "post">;
+export type TransactionFeeCancel = BodyOf<"/api/v1/transaction-fees/{transaction_fee_id}/cancel", "post">;
 
 /** The fund's fee runs, latest period first, page after page. */
 export function useFeeRuns(fundId: string) {
@@ -84,7 +85,9 @@ export function useBillFeeRun(fundId: string) {
           body,
         }),
       ),
-    onSuccess: (run) => refreshFund(queryClient, fundId, run.capital_call_id !== null),
+    onSuccess: (run) => {
+      void refreshFund(queryClient, fundId, run.capital_call_id !== null);
+    },
   });
 }
 
@@ -96,7 +99,9 @@ export function useCancelFeeRun(fundId: string) {
       unwrap(
         api.POST("/api/v1/fee-runs/{fee_run_id}/cancel", { params: { path: { fee_run_id: run.id ?? "" } } }),
       ),
-    onSuccess: (run) => refreshFund(queryClient, fundId, run.capital_call_id !== null),
+    onSuccess: (run) => {
+      void refreshFund(queryClient, fundId, run.capital_call_id !== null);
+    },
   });
 }
 
@@ -111,7 +116,9 @@ export function useRecordExpense(fundId: string) {
           body,
         }),
       ),
-    onSuccess: () => refreshFund(queryClient, fundId),
+    onSuccess: () => {
+      void refreshFund(queryClient, fundId);
+    },
   });
 }
 
@@ -123,7 +130,9 @@ export function useCancelExpense(fundId: string) {
       unwrap(
         api.POST("/api/v1/expenses/{expense_id}/cancel", { params: { path: { expense_id: expense.id } } }),
       ),
-    onSuccess: () => refreshFund(queryClient, fundId),
+    onSuccess: () => {
+      void refreshFund(queryClient, fundId);
+    },
   });
 }
 
@@ -134,6 +143,23 @@ export function useRecordTransactionFee(fundId: string) {
     mutationFn: (body: TransactionFeeCreate) =>
       unwrap(
         api.POST("/api/v1/funds/{fund_id}/transaction-fees", { params: { path: { fund_id: fundId } }, body }),
+      ),
+    onSuccess: () => {
+      void refreshFund(queryClient, fundId);
+    },
+  });
+}
+
+/** Cancel a transaction fee recorded by mistake, saying why; it is kept and offsets nothing more. */
+export function useCancelTransactionFee(fundId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ fee, body }: { fee: TransactionFee; body: TransactionFeeCancel }) =>
+      unwrap(
+        api.POST("/api/v1/transaction-fees/{transaction_fee_id}/cancel", {
+          params: { path: { transaction_fee_id: fee.id } },
+          body,
+        }),
       ),
     onSuccess: () => refreshFund(queryClient, fundId),
   });

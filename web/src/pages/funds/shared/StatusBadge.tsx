@@ -28,6 +28,7 @@ const COLORS: Record<string, string> = {
   succeeded: "teal",
   failed: "red",
   posted: "teal",
+  recorded: "teal",
 };
 
 /** A workflow status (a call's, a distribution's, a fund's...) as a coloured badge. */
