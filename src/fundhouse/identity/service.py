@@ -1050,6 +1050,38 @@ def list_users(
     return Page(items=[_org_user(u, memberships[u.id]) for u in users], next_cursor=next_cursor)
 
 
+@dataclass(frozen=True)
+class UserContact:
+    """Who a user is to another domain: its id, email and name."""
+
+    id: uuid.UUID
+    email: str
+    full_name: str
+
+
+def find_active_member(db: Session, org_id: uuid.UUID, user_id: uuid.UUID) -> UserContact | None:
+    """The user, if it has an active membership of the organization (how another domain
+    checks a user it is asked to link to one of its records)."""
+    row = db.execute(
+        select(User.id, User.email, User.full_name)
+        .join(Membership, Membership.user_id == User.id)
+        .where(User.id == user_id, Membership.org_id == org_id, Membership.is_active)
+    ).first()
+    return UserContact(*row) if row else None
+
+
+def user_contacts(db: Session, user_ids: Iterable[uuid.UUID]) -> list[UserContact]:
+    """The users of ``user_ids``, by email, in one query: for another domain that keeps links
+    to users (its ids already scoped to the actor's organization through its own rows)."""
+    ids = list(user_ids)
+    if not ids:
+        return []
+    rows = db.execute(
+        select(User.id, User.email, User.full_name).where(User.id.in_(ids)).order_by(User.email)
+    )
+    return [UserContact(*row) for row in rows]
+
+
 def _org_member(db: Session, actor: Actor, user_id: uuid.UUID) -> tuple[User, Membership]:
     member = _member(db, user_id, actor.org_id)
     if member is None:

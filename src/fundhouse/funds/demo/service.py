@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from functools import partial
+from typing import Protocol
 
 from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session
@@ -89,7 +90,6 @@ from fundhouse.funds.register.schemas import (
     FundUpdate,
     InvestorCreate,
 )
-from fundhouse.identity.models import Organization, User
 from fundhouse.platform.access import Actor, permissions_for, require
 
 DEMO_END = date(2026, 9, 30)
@@ -1423,7 +1423,25 @@ class DemoTeam:
     admin: Actor
 
 
-def demo_actor(org: Organization, user: User, role: str) -> Actor:
+class DemoOrganization(Protocol):
+    """The organization the demo funds belong to, as identity's service hands it out."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+
+
+class DemoMember(Protocol):
+    """A member of that organization, as identity's service hands it out: who acts, and the
+    email the audit trail shows."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+
+    @property
+    def email(self) -> str: ...
+
+
+def demo_actor(org: DemoOrganization, user: DemoMember, role: str) -> Actor:
     """``user`` acting in ``org`` with the permissions of ``role``: the demo acts as its
     members would through the API, and the audit trail names them."""
     return Actor(
@@ -1436,7 +1454,7 @@ def demo_actor(org: Organization, user: User, role: str) -> Actor:
     )
 
 
-def load_fund_demo(db: Session, org: Organization, users: Mapping[str, User]) -> None:
+def load_fund_demo(db: Session, org: DemoOrganization, users: Mapping[str, DemoMember]) -> None:
     """The benchmark, both demo funds and the LP portal link, each unless it exists already.
 
     ``users`` maps a role to the member of ``org`` who has it: ``fund_manager``,
@@ -1467,7 +1485,7 @@ def find_investor(db: Session, actor: Actor, name: str) -> uuid.UUID | None:
     )
 
 
-def link_portal_user(db: Session, actor: Actor, user: User, investor_name: str) -> None:
+def link_portal_user(db: Session, actor: Actor, user: DemoMember, investor_name: str) -> None:
     """Let ``user`` see the investor in the LP portal, unless it can already."""
     investor_id = find_investor(db, actor, investor_name)
     if investor_id is None:

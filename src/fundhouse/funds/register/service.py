@@ -62,7 +62,7 @@ from fundhouse.funds.register.schemas import (
     InvestorUserOut,
     TransferCreate,
 )
-from fundhouse.identity.models import Membership, User
+from fundhouse.identity import service as identity
 from fundhouse.ledger import service as ledger
 from fundhouse.ledger.chart import FundAccount
 from fundhouse.ledger.currencies import decimal_places, minor_units
@@ -545,7 +545,7 @@ def export_investors_csv(db: Session, actor: Actor, filters: InvestorFilters) ->
 # --- investor users (the LP portal link) -------------------------------------------------
 
 
-def _investor_user_out(link: InvestorUser, user: User) -> InvestorUserOut:
+def _investor_user_out(link: InvestorUser, user: identity.UserContact) -> InvestorUserOut:
     return InvestorUserOut(
         id=link.id,
         investor_id=link.investor_id,
@@ -563,11 +563,7 @@ def link_investor_user(
     the LP portal."""
     require(actor, "investor:write")
     investor = get_investor_row(db, actor, investor_id)
-    user = db.scalar(
-        select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(User.id == user_id, Membership.org_id == actor.org_id, Membership.is_active)
-    )
+    user = identity.find_active_member(db, actor.org_id, user_id)
     if user is None:
         raise Invalid("No such member of this organization.", field="user_id")
     existing = db.scalar(
@@ -627,13 +623,11 @@ def link_invited_user(
 def list_investor_users(db: Session, actor: Actor, investor_id: uuid.UUID) -> list[InvestorUserOut]:
     require(actor, "investor:read")
     investor = get_investor_row(db, actor, investor_id)
-    rows = db.execute(
-        select(InvestorUser, User)
-        .join(User, User.id == InvestorUser.user_id)
-        .where(InvestorUser.investor_id == investor.id)
-        .order_by(User.email)
-    )
-    return [_investor_user_out(link, user) for link, user in rows]
+    links = {
+        link.user_id: link
+        for link in db.scalars(select(InvestorUser).where(InvestorUser.investor_id == investor.id))
+    }
+    return [_investor_user_out(links[user.id], user) for user in identity.user_contacts(db, links)]
 
 
 def unlink_investor_user(
