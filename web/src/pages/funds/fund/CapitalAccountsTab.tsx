@@ -4,7 +4,7 @@ import { useState, type ReactNode } from "react";
 
 import { DataTable, type DataTableColumn, type DataTableQuery } from "../../../components/DataTable";
 import { ErrorAlert } from "../../../components/ErrorAlert";
-import { formatDate } from "../../../components/formatting";
+import { formatDate, humanize } from "../../../components/formatting";
 import { DateField } from "../shared/DateField";
 import { formatMoney, sumAmounts, todayIso } from "../shared/format";
 import { csvUrl } from "../shared/links";
@@ -120,7 +120,34 @@ export function CapitalAccountsTable({
   );
 }
 
-function ReconciliationBadge({ reconciliation }: { reconciliation: Reconciliation }) {
+type DocumentDifference = Reconciliation["document_differences"][number];
+
+function differenceColumns(cur: string): DataTableColumn<DocumentDifference>[] {
+  return [
+    { accessor: "investor_name", title: "Partner", render: (d) => d.investor_name ?? d.investor_id },
+    { accessor: "line", title: "Line", render: (d) => humanize(d.line) },
+    {
+      accessor: "from_documents",
+      title: "From the documents",
+      textAlign: "right",
+      render: (d) => formatMoney(d.from_documents, cur),
+    },
+    {
+      accessor: "from_ledger",
+      title: "In the ledger",
+      textAlign: "right",
+      render: (d) => formatMoney(d.from_ledger, cur),
+    },
+    {
+      accessor: "difference",
+      title: "Difference",
+      textAlign: "right",
+      render: (d) => formatMoney(d.difference, cur),
+    },
+  ];
+}
+
+export function ReconciliationBadge({ reconciliation }: { reconciliation: Reconciliation }) {
   const cur = reconciliation.currency;
   const details = `Partners' capital ${formatMoney(reconciliation.partners_capital, cur)}; partners' equity ${formatMoney(reconciliation.partners_equity, cur)}; net assets ${formatMoney(reconciliation.net_assets, cur)}`;
   return (
@@ -137,6 +164,15 @@ function ReconciliationBadge({ reconciliation }: { reconciliation: Reconciliatio
             </Badge>
           )}
         </Tooltip>
+        {reconciliation.documents_agree === false ? (
+          <Badge color="red" variant="filled" leftSection={<IconAlertCircle size={14} />}>
+            Ledger differs from the documents
+          </Badge>
+        ) : reconciliation.documents_agree ? (
+          <Badge color="teal" variant="light" leftSection={<IconCircleCheck size={14} />}>
+            Agrees with calls, payments and distributions
+          </Badge>
+        ) : null}
         <Text size="xs" c="dimmed">
           At {formatDate(reconciliation.as_of)}: equity difference{" "}
           {formatMoney(reconciliation.equity_difference, cur)}, NAV difference{" "}
@@ -148,6 +184,16 @@ function ReconciliationBadge({ reconciliation }: { reconciliation: Reconciliatio
           .
         </Text>
       </Group>
+      {reconciliation.document_differences.length > 0 ? (
+        <DataTable
+          label="Differences between the documents and the ledger"
+          columns={differenceColumns(cur)}
+          records={reconciliation.document_differences}
+          idAccessor={(d) => `${d.investor_id}-${d.line}`}
+          withCard={false}
+          rowAttributes={() => ({ "data-testid": "document-difference" })}
+        />
+      ) : null}
     </Paper>
   );
 }
