@@ -40,10 +40,10 @@ export function useUpdateMember(currentUserId: string | undefined) {
       unwrap(
         api.PATCH("/api/v1/users/{user_id}", { params: { path: { user_id: member.id } }, body: change }),
       ),
-    onSuccess: async (_, { member }) => {
-      await queryClient.invalidateQueries({ queryKey: userKeys.members });
+    onSuccess: (_, { member }) => {
+      void queryClient.invalidateQueries({ queryKey: userKeys.members });
       if (member.id === currentUserId) {
-        await queryClient.invalidateQueries({ queryKey: meQueryKey });
+        void queryClient.invalidateQueries({ queryKey: meQueryKey });
       }
     },
   });
@@ -55,7 +55,9 @@ export function useResetMemberMfa() {
   return useMutation({
     mutationFn: (member: Member) =>
       unwrap(api.POST("/api/v1/users/{user_id}/mfa/reset", { params: { path: { user_id: member.id } } })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: userKeys.members }),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: userKeys.members });
+    },
   });
 }
 

@@ -80,8 +80,8 @@ export function useCreateCall(fundId: string) {
       unwrap(
         api.POST("/api/v1/funds/{fund_id}/capital-calls", { params: { path: { fund_id: fundId } }, body }),
       ),
-    onSuccess: async () => {
-      await Promise.all([
+    onSuccess: () => {
+      void Promise.all([
         queryClient.invalidateQueries({ queryKey: callKeys.all }),
         queryClient.invalidateQueries({ queryKey: fundKeys.all }),
       ]);
@@ -103,8 +103,8 @@ export function useRecordCallPayment(callId: string) {
           body,
         }),
       ),
-    onSuccess: async () => {
-      await Promise.all([
+    onSuccess: () => {
+      void Promise.all([
         queryClient.invalidateQueries({ queryKey: callKeys.all }),
         queryClient.invalidateQueries({ queryKey: paymentKeys.all }),
         queryClient.invalidateQueries({ queryKey: fundKeys.all }),

@@ -72,7 +72,9 @@ export function useHoldClose(fundId: string) {
   return useMutation({
     mutationFn: (body: CloseCreate) =>
       unwrap(api.POST("/api/v1/funds/{fund_id}/closes", { params: { path: { fund_id: fundId } }, body })),
-    onSuccess: () => refreshAfter(queryClient),
+    onSuccess: () => {
+      void refreshAfter(queryClient);
+    },
   });
 }
 
@@ -87,9 +89,9 @@ export function useDraftEqualization(fundId: string, closeId: string) {
           body,
         }),
       ),
-    onSuccess: async (call) => {
+    onSuccess: (call) => {
       queryClient.setQueryData(callKeys.detail(call.id), call);
-      await refreshAfter(queryClient, { calls: true });
+      void refreshAfter(queryClient, { calls: true });
     },
   });
 }
@@ -100,6 +102,8 @@ export function useTransferInterest(fundId: string) {
   return useMutation({
     mutationFn: (body: TransferCreate) =>
       unwrap(api.POST("/api/v1/funds/{fund_id}/transfers", { params: { path: { fund_id: fundId } }, body })),
-    onSuccess: () => refreshAfter(queryClient, { investors: true }),
+    onSuccess: () => {
+      void refreshAfter(queryClient, { investors: true });
+    },
   });
 }

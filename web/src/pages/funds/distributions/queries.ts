@@ -63,7 +63,9 @@ export function useCreateDistribution(fundId: string) {
       unwrap(
         api.POST("/api/v1/funds/{fund_id}/distributions", { params: { path: { fund_id: fundId } }, body }),
       ),
-    onSuccess: () => refreshDistributions(queryClient),
+    onSuccess: () => {
+      void refreshDistributions(queryClient);
+    },
   });
 }
 
@@ -99,9 +101,9 @@ export function useDistributionAction(distributionId: string) {
       }
       return unwrap(api.POST("/api/v1/distributions/{distribution_id}/cancel", { params }));
     },
-    onSuccess: async (updated) => {
+    onSuccess: (updated) => {
       queryClient.setQueryData(distributionKeys.detail(distributionId), updated);
-      await refreshDistributions(queryClient);
+      void refreshDistributions(queryClient);
     },
   });
 }

@@ -198,7 +198,9 @@ export function useAddCommitment(fundId: string) {
       unwrap(
         api.POST("/api/v1/funds/{fund_id}/commitments", { params: { path: { fund_id: fundId } }, body }),
       ),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: fundKeys.all }),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: fundKeys.all });
+    },
   });
 }
 
@@ -217,7 +219,9 @@ export function useAddPortfolioCompany(fundId: string) {
           body,
         }),
       ),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: fundKeys.part(fundId, "companies") }),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: fundKeys.part(fundId, "companies") });
+    },
   });
 }
 
@@ -251,7 +255,9 @@ export function useRecordPortfolioEntry() {
         );
       }
     },
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: fundKeys.all }),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: fundKeys.all });
+    },
   });
 }
 
@@ -305,9 +311,9 @@ export function useRunImport(fundId: string) {
           ...fileUpload(upload),
         }),
       ),
-    onSuccess: async (result) => {
+    onSuccess: (result) => {
       if (!result.dry_run) {
-        await Promise.all([
+        void Promise.all([
           queryClient.invalidateQueries({ queryKey: fundKeys.all }),
           queryClient.invalidateQueries({ queryKey: investorKeys.all }),
         ]);

@@ -31,7 +31,9 @@ export function useCreateInvestor() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (body: InvestorCreate) => unwrap(api.POST("/api/v1/investors", { body })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: investorKeys.all }),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: investorKeys.all });
+    },
   });
 }
 

@@ -50,8 +50,8 @@ export function usePayDisbursement(fundId: string) {
           body,
         }),
       ),
-    onSuccess: async () => {
-      await Promise.all([
+    onSuccess: () => {
+      void Promise.all([
         queryClient.invalidateQueries({ queryKey: fundKeys.parts(fundId) }),
         queryClient.invalidateQueries({ queryKey: fundKeys.dashboard(fundId) }),
       ]);

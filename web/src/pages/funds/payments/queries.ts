@@ -37,7 +37,9 @@ export function useReversePayment() {
       unwrap(
         api.POST("/api/v1/payments/{payment_id}/reverse", { params: { path: { payment_id: target.id } } }),
       ),
-    onSuccess: () => refreshPayments(queryClient),
+    onSuccess: () => {
+      void refreshPayments(queryClient);
+    },
   });
 }
 
@@ -125,6 +127,8 @@ export function useApplyReconciliation() {
           params: { path: { reconciliation_id: reconciliationId }, header: { "Idempotency-Key": key } },
         }),
       ),
-    onSuccess: () => refreshPayments(queryClient),
+    onSuccess: () => {
+      void refreshPayments(queryClient);
+    },
   });
 }

@@ -35,7 +35,9 @@ export function useCreateFund() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (body: FundCreate) => unwrap(api.POST("/api/v1/funds", { body })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: fundKeys.all }),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: fundKeys.all });
+    },
   });
 }
 
