@@ -7,7 +7,6 @@ import {
   MultiSelect,
   Select,
   Stack,
-  Table,
   Text,
   TextInput,
   Tooltip,
@@ -17,25 +16,15 @@ import { useForm } from "@mantine/form";
 import { useDisclosure } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { IconKey, IconPlus, IconTrash } from "@tabler/icons-react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
-import { api, unwrap } from "../../api/client";
-import { useCursorList } from "../../api/pagination";
 import { applyProblemToForm } from "../../api/forms";
 import { errorMessage } from "../../api/problem";
-import type { ResponseOf } from "../../api/types";
 import { CopyValueButton } from "../../components/CopyValueButton";
-import { ErrorAlert } from "../../components/ErrorAlert";
-import { LoadMore } from "../../components/LoadMore";
-import { TableSkeleton } from "../../components/TableSkeleton";
+import { DataTable, type DataTableColumn } from "../../components/DataTable";
 import { formatDateTime } from "../../components/formatting";
+import { useApiKeys, useCreateApiKey, useRevokeApiKey, type ApiKey, type CreatedKey } from "./queries";
 import { SectionCard } from "./SectionCard";
-
-type ApiKey = ResponseOf<"/api/v1/api-keys", "get">["items"][number];
-type CreatedKey = ResponseOf<"/api/v1/api-keys", "post">;
-
-const apiKeysQueryKey = ["api-keys"] as const;
 
 const EXPIRY_OPTIONS = [
   { value: "30", label: "In 30 days" },
@@ -50,102 +39,68 @@ function expiryDate(option: string): string | null {
   return new Date(Date.now() + days * 24 * 60 * 60 * 1000).toISOString();
 }
 
+function keyColumns(onRevoke: (key: ApiKey) => void): DataTableColumn<ApiKey>[] {
+  return [
+    { accessor: "name", title: "Name" },
+    { accessor: "prefix", title: "Key", render: (key) => <Code>fh_{key.prefix}_…</Code> },
+    {
+      accessor: "scopes",
+      title: "Permissions",
+      render: (key) => (
+        <Tooltip label={key.scopes.join(", ")} multiline w={320} withArrow>
+          <Text size="sm" td="underline dotted" style={{ cursor: "help" }} tabIndex={0}>
+            {key.scopes.length === 1 ? key.scopes[0] : `${key.scopes.length} permissions`}
+          </Text>
+        </Tooltip>
+      ),
+    },
+    { accessor: "created_at", title: "Created", render: (key) => formatDateTime(key.created_at) },
+    {
+      accessor: "expires_at",
+      title: "Expires",
+      render: (key) => (key.expires_at ? formatDateTime(key.expires_at) : "Never"),
+    },
+    {
+      accessor: "last_used_at",
+      title: "Last used",
+      render: (key) => (key.last_used_at ? formatDateTime(key.last_used_at) : "Never"),
+    },
+    {
+      accessor: "actions",
+      title: <VisuallyHidden>Actions</VisuallyHidden>,
+      textAlign: "right",
+      render: (key) => (
+        <Button
+          size="xs"
+          color="red"
+          variant="subtle"
+          leftSection={<IconTrash size={14} />}
+          onClick={() => onRevoke(key)}
+          aria-label={`Revoke ${key.name}`}
+        >
+          Revoke
+        </Button>
+      ),
+    },
+  ];
+}
+
 export function ApiKeysCard({ permissions }: { permissions: readonly string[] }) {
-  const queryClient = useQueryClient();
   const [createOpened, createModal] = useDisclosure(false);
   const [created, setCreated] = useState<CreatedKey | null>(null);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
 
-  const keys = useCursorList(apiKeysQueryKey, (cursor) =>
-    unwrap(api.GET("/api/v1/api-keys", { params: { query: cursor ? { cursor } : {} } })),
-  );
-
-  const revoke = useMutation({
-    mutationFn: (id: string) =>
-      unwrap(api.DELETE("/api/v1/api-keys/{key_id}", { params: { path: { key_id: id } } })),
-    onSuccess: async () => {
-      setRevoking(null);
-      notifications.show({ message: "The key is revoked.", color: "teal" });
-      await queryClient.invalidateQueries({ queryKey: apiKeysQueryKey });
-    },
-    onError: (error) =>
-      notifications.show({ title: "Could not revoke the key", message: errorMessage(error), color: "red" }),
-  });
-
-  let content;
-  if (keys.isPending) {
-    content = <TableSkeleton rows={2} label="Loading API keys" />;
-  } else if (keys.isError && keys.rows.length === 0) {
-    content = (
-      <ErrorAlert error={keys.error} onRetry={() => void keys.refetch()} isRetrying={keys.isFetching} />
-    );
-  } else if (keys.rows.length === 0) {
-    content = (
-      <Text size="sm" c="dimmed">
-        You have no API keys.
-      </Text>
-    );
-  } else {
-    content = (
-      <Table.ScrollContainer minWidth={760}>
-        <Table verticalSpacing="xs" striped>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Key</Table.Th>
-              <Table.Th>Permissions</Table.Th>
-              <Table.Th>Created</Table.Th>
-              <Table.Th>Expires</Table.Th>
-              <Table.Th>Last used</Table.Th>
-              <Table.Th>
-                <VisuallyHidden>Actions</VisuallyHidden>
-              </Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {keys.rows.map((key) => (
-              <Table.Tr key={key.id}>
-                <Table.Td>{key.name}</Table.Td>
-                <Table.Td>
-                  <Code>fh_{key.prefix}_…</Code>
-                </Table.Td>
-                <Table.Td>
-                  <Tooltip label={key.scopes.join(", ")} multiline w={320} withArrow>
-                    <Text size="sm" td="underline dotted" style={{ cursor: "help" }} tabIndex={0}>
-                      {key.scopes.length === 1 ? key.scopes[0] : `${key.scopes.length} permissions`}
-                    </Text>
-                  </Tooltip>
-                </Table.Td>
-                <Table.Td>{formatDateTime(key.created_at)}</Table.Td>
-                <Table.Td>{key.expires_at ? formatDateTime(key.expires_at) : "Never"}</Table.Td>
-                <Table.Td>{key.last_used_at ? formatDateTime(key.last_used_at) : "Never"}</Table.Td>
-                <Table.Td ta="right">
-                  <Button
-                    size="xs"
-                    color="red"
-                    variant="subtle"
-                    leftSection={<IconTrash size={14} />}
-                    onClick={() => setRevoking(key)}
-                    aria-label={`Revoke ${key.name}`}
-                  >
-                    Revoke
-                  </Button>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-    );
-  }
-  const more = (
-    <LoadMore
-      hasNextPage={keys.hasNextPage}
-      isFetchingNextPage={keys.isFetchingNextPage}
-      error={keys.rows.length > 0 ? keys.error : null}
-      fetchNextPage={() => void keys.fetchNextPage()}
-    />
-  );
+  const keys = useApiKeys();
+  const revoke = useRevokeApiKey();
+  const revokeKey = (id: string) =>
+    revoke.mutate(id, {
+      onSuccess: () => {
+        setRevoking(null);
+        notifications.show({ message: "The key is revoked.", color: "teal" });
+      },
+      onError: (error) =>
+        notifications.show({ title: "Could not revoke the key", message: errorMessage(error), color: "red" }),
+    });
 
   return (
     <SectionCard
@@ -168,8 +123,17 @@ export function ApiKeysCard({ permissions }: { permissions: readonly string[] })
           </Stack>
         </Alert>
       ) : null}
-      {content}
-      {more}
+      <DataTable
+        label="API keys"
+        columns={keyColumns(setRevoking)}
+        records={keys.rows}
+        idAccessor="id"
+        query={keys}
+        noRecordsText="You have no API keys."
+        minWidth={760}
+        withCard={false}
+        cardsBelow="sm"
+      />
       <Group>
         <Button leftSection={<IconPlus size={16} />} variant="light" onClick={createModal.open}>
           New API key
@@ -180,10 +144,9 @@ export function ApiKeysCard({ permissions }: { permissions: readonly string[] })
         permissions={permissions}
         opened={createOpened}
         onClose={createModal.close}
-        onCreated={async (key) => {
+        onCreated={(key) => {
           createModal.close();
           setCreated(key);
-          await queryClient.invalidateQueries({ queryKey: apiKeysQueryKey });
         }}
       />
 
@@ -196,11 +159,7 @@ export function ApiKeysCard({ permissions }: { permissions: readonly string[] })
             <Button variant="default" onClick={() => setRevoking(null)}>
               Cancel
             </Button>
-            <Button
-              color="red"
-              loading={revoke.isPending}
-              onClick={() => revoking && revoke.mutate(revoking.id)}
-            >
+            <Button color="red" loading={revoke.isPending} onClick={() => revoking && revokeKey(revoking.id)}>
               Revoke key
             </Button>
           </Group>
@@ -219,7 +178,7 @@ function CreateKeyModal({
   permissions: readonly string[];
   opened: boolean;
   onClose: () => void;
-  onCreated: (key: CreatedKey) => Promise<void>;
+  onCreated: (key: CreatedKey) => void;
 }) {
   const [message, setMessage] = useState<string | null>(null);
   const form = useForm({
@@ -231,26 +190,25 @@ function CreateKeyModal({
     },
   });
 
-  const create = useMutation({
-    mutationFn: (values: { name: string; scopes: string[]; expires: string }) =>
-      unwrap(
-        api.POST("/api/v1/api-keys", {
-          body: { name: values.name.trim(), scopes: values.scopes, expires_at: expiryDate(values.expires) },
-        }),
-      ),
-    onSuccess: async (key) => {
-      form.reset();
-      await onCreated(key);
-    },
-    onError: (error) => setMessage(applyProblemToForm(form, error)),
-  });
+  const create = useCreateApiKey();
+  const submit = (values: { name: string; scopes: string[]; expires: string }) =>
+    create.mutate(
+      { name: values.name.trim(), scopes: values.scopes, expires_at: expiryDate(values.expires) },
+      {
+        onSuccess: (key) => {
+          form.reset();
+          onCreated(key);
+        },
+        onError: (error) => setMessage(applyProblemToForm(form, error)),
+      },
+    );
 
   return (
     <Modal opened={opened} onClose={onClose} title="New API key">
       <form
         onSubmit={form.onSubmit((values) => {
           setMessage(null);
-          create.mutate(values);
+          submit(values);
         })}
         noValidate
       >

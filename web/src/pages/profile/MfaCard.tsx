@@ -17,19 +17,14 @@ import { useForm } from "@mantine/form";
 import { useDisclosure } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { IconShieldCheck, IconShieldOff } from "@tabler/icons-react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { QRCodeSVG } from "qrcode.react";
 import { useState } from "react";
 
-import { api, unwrap } from "../../api/client";
 import { applyProblemToForm } from "../../api/forms";
 import { ErrorAlert } from "../../components/ErrorAlert";
-import type { ResponseOf } from "../../api/types";
 import { CopyValueButton } from "../../components/CopyValueButton";
+import { useConfirmMfa, useDisableMfa, useEnrollMfa, type Enrolment } from "./queries";
 import { SectionCard } from "./SectionCard";
-import { meQueryKey } from "../../api/queryKeys";
-
-type Enrolment = ResponseOf<"/api/v1/me/mfa/enroll", "post">;
 
 /** A TOTP secret in groups of four, as authenticator apps show it and people type it. */
 function groupSecret(secret: string): string {
@@ -40,10 +35,8 @@ export function MfaCard({ mfaEnabled }: { mfaEnabled: boolean }) {
   const [enrolment, setEnrolment] = useState<Enrolment | null>(null);
   const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null);
 
-  const enroll = useMutation({
-    mutationFn: () => unwrap(api.POST("/api/v1/me/mfa/enroll")),
-    onSuccess: (result) => setEnrolment(result),
-  });
+  const enroll = useEnrollMfa();
+  const startEnrolment = () => enroll.mutate(undefined, { onSuccess: (result) => setEnrolment(result) });
 
   const status = mfaEnabled ? (
     <Badge color="teal" variant="light" leftSection={<IconShieldCheck size={12} />}>
@@ -74,11 +67,11 @@ export function MfaCard({ mfaEnabled }: { mfaEnabled: boolean }) {
   } else {
     body = (
       <Stack gap="sm" align="flex-start">
-        {enroll.isError ? <ErrorAlert error={enroll.error} onRetry={() => enroll.mutate()} /> : null}
+        {enroll.isError ? <ErrorAlert error={enroll.error} onRetry={startEnrolment} /> : null}
         <Button
           leftSection={<IconShieldCheck size={16} />}
           loading={enroll.isPending}
-          onClick={() => enroll.mutate()}
+          onClick={startEnrolment}
         >
           Set up two-factor authentication
         </Button>
@@ -106,7 +99,6 @@ function EnrolmentStep({
   onConfirmed: (recoveryCodes: string[]) => void;
   onCancel: () => void;
 }) {
-  const queryClient = useQueryClient();
   const [message, setMessage] = useState<string | null>(null);
   const form = useForm({
     mode: "controlled",
@@ -114,17 +106,15 @@ function EnrolmentStep({
     validate: { code: (value) => (/^\d{6}$/.test(value.trim()) ? null : "Enter the 6-digit code.") },
   });
 
-  const confirm = useMutation({
-    mutationFn: (code: string) => unwrap(api.POST("/api/v1/me/mfa/confirm", { body: { code } })),
-    onSuccess: async (result) => {
-      onConfirmed(result.recovery_codes);
-      await queryClient.invalidateQueries({ queryKey: meQueryKey });
-    },
-    onError: (error) => {
-      setMessage(applyProblemToForm(form, error));
-      form.setFieldValue("code", "");
-    },
-  });
+  const confirm = useConfirmMfa();
+  const submit = (code: string) =>
+    confirm.mutate(code, {
+      onSuccess: (result) => onConfirmed(result.recovery_codes),
+      onError: (error) => {
+        setMessage(applyProblemToForm(form, error));
+        form.setFieldValue("code", "");
+      },
+    });
 
   return (
     <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xl">
@@ -151,7 +141,7 @@ function EnrolmentStep({
       <form
         onSubmit={form.onSubmit((values) => {
           setMessage(null);
-          confirm.mutate(values.code.trim());
+          submit(values.code.trim());
         })}
         noValidate
         aria-label="Confirm two-factor authentication"
@@ -218,7 +208,6 @@ function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void 
 }
 
 function DisableMfa() {
-  const queryClient = useQueryClient();
   const [opened, { open, close }] = useDisclosure(false);
   const [message, setMessage] = useState<string | null>(null);
   const form = useForm({
@@ -230,17 +219,16 @@ function DisableMfa() {
     },
   });
 
-  const disable = useMutation({
-    mutationFn: (values: { password: string; code: string }) =>
-      unwrap(api.POST("/api/v1/me/mfa/disable", { body: values })),
-    onSuccess: async () => {
-      close();
-      form.reset();
-      notifications.show({ message: "Two-factor authentication is off.", color: "teal" });
-      await queryClient.invalidateQueries({ queryKey: meQueryKey });
-    },
-    onError: (error) => setMessage(applyProblemToForm(form, error)),
-  });
+  const disable = useDisableMfa();
+  const submit = (values: { password: string; code: string }) =>
+    disable.mutate(values, {
+      onSuccess: () => {
+        close();
+        form.reset();
+        notifications.show({ message: "Two-factor authentication is off.", color: "teal" });
+      },
+      onError: (error) => setMessage(applyProblemToForm(form, error)),
+    });
 
   return (
     <>
@@ -254,7 +242,7 @@ function DisableMfa() {
         <form
           onSubmit={form.onSubmit((values) => {
             setMessage(null);
-            disable.mutate({ password: values.password, code: values.code.trim() });
+            submit({ password: values.password, code: values.code.trim() });
           })}
           noValidate
         >

@@ -1,12 +1,11 @@
 import { Alert, Button, PasswordInput, Stack } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
-import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 
-import { api, unwrap } from "../../api/client";
 import { applyProblemToForm } from "../../api/forms";
 import { MIN_PASSWORD_LENGTH } from "../../auth/passwords";
+import { useChangePassword } from "./queries";
 import { SectionCard } from "./SectionCard";
 
 export function PasswordCard() {
@@ -22,26 +21,25 @@ export function PasswordCard() {
     },
   });
 
-  const change = useMutation({
-    mutationFn: (values: { current_password: string; new_password: string }) =>
-      unwrap(
-        api.POST("/api/v1/me/password", {
-          body: { current_password: values.current_password, new_password: values.new_password },
-        }),
-      ),
-    onSuccess: () => {
-      form.reset();
-      notifications.show({ message: "Your password is changed.", color: "teal" });
-    },
-    onError: (error) => setMessage(applyProblemToForm(form, error)),
-  });
+  const change = useChangePassword();
+  const submit = (values: { current_password: string; new_password: string }) =>
+    change.mutate(
+      { current_password: values.current_password, new_password: values.new_password },
+      {
+        onSuccess: () => {
+          form.reset();
+          notifications.show({ message: "Your password is changed.", color: "teal" });
+        },
+        onError: (error) => setMessage(applyProblemToForm(form, error)),
+      },
+    );
 
   return (
     <SectionCard title="Password" description="Changing it signs out your other sessions.">
       <form
         onSubmit={form.onSubmit((values) => {
           setMessage(null);
-          change.mutate(values);
+          submit(values);
         })}
         noValidate
         aria-label="Change password"

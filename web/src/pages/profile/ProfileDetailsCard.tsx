@@ -1,18 +1,15 @@
 import { Alert, Button, Group, Text, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
-import { api, unwrap } from "../../api/client";
 import { applyProblemToForm } from "../../api/forms";
 import { type Me } from "../../auth/session";
 import { humanize } from "../../components/formatting";
+import { useUpdateFullName } from "./queries";
 import { SectionCard } from "./SectionCard";
-import { meQueryKey } from "../../api/queryKeys";
 
 export function ProfileDetailsCard({ me }: { me: Me }) {
-  const queryClient = useQueryClient();
   const [message, setMessage] = useState<string | null>(null);
   const form = useForm({
     mode: "controlled",
@@ -20,22 +17,22 @@ export function ProfileDetailsCard({ me }: { me: Me }) {
     validate: { full_name: (value) => (value.trim() ? null : "Enter your name.") },
   });
 
-  const save = useMutation({
-    mutationFn: (fullName: string) => unwrap(api.PATCH("/api/v1/me", { body: { full_name: fullName } })),
-    onSuccess: async (_, fullName) => {
-      form.resetDirty({ full_name: fullName });
-      notifications.show({ message: "Your name is saved.", color: "teal" });
-      await queryClient.invalidateQueries({ queryKey: meQueryKey });
-    },
-    onError: (error) => setMessage(applyProblemToForm(form, error)),
-  });
+  const save = useUpdateFullName();
+  const submit = (fullName: string) =>
+    save.mutate(fullName, {
+      onSuccess: () => {
+        form.resetDirty({ full_name: fullName });
+        notifications.show({ message: "Your name is saved.", color: "teal" });
+      },
+      onError: (error) => setMessage(applyProblemToForm(form, error)),
+    });
 
   return (
     <SectionCard title="Your details">
       <form
         onSubmit={form.onSubmit((values) => {
           setMessage(null);
-          save.mutate(values.full_name.trim());
+          submit(values.full_name.trim());
         })}
         noValidate
       >
