@@ -247,6 +247,41 @@ describe("DataTable", () => {
     expect(screen.getByRole("table", { name: "Funds" })).not.toHaveAttribute("aria-busy");
   });
 
+  it("shows a record's details under its row only while it is expanded", () => {
+    const expansion = (expandedId: string | null) => ({
+      isExpanded: (fund: Fund) => fund.id === expandedId,
+      content: (fund: Fund) => <span>Details of {fund.name}</span>,
+      id: (fund: Fund) => `details-${fund.id}`,
+    });
+    const { unmount } = renderWithProviders(
+      <DataTable
+        label="Funds"
+        columns={COLUMNS}
+        records={FUNDS}
+        idAccessor="id"
+        rowExpansion={expansion(null)}
+      />,
+    );
+    expect(screen.queryByText(/^Details of/)).not.toBeInTheDocument();
+    expect(document.getElementById("details-f-1")).not.toBeVisible();
+
+    unmount();
+    renderWithProviders(
+      <DataTable
+        label="Funds"
+        columns={COLUMNS}
+        records={FUNDS}
+        idAccessor="id"
+        rowExpansion={expansion("f-2")}
+      />,
+    );
+    expect(screen.getByText("Details of Northwind Europe Fund I")).toBeInTheDocument();
+    expect(screen.queryByText("Details of Northwind Growth Fund II")).not.toBeInTheDocument();
+    expect(document.getElementById("details-f-2")).toContainElement(
+      screen.getByText("Details of Northwind Europe Fund I"),
+    );
+  });
+
   it("hides a column on narrow screens by the breakpoint it is visible from", () => {
     renderWithProviders(<DataTable label="Funds" columns={COLUMNS} records={FUNDS} idAccessor="id" />);
     const header = screen.getByRole("columnheader", { name: "Commitment" });

@@ -1,5 +1,6 @@
 import {
   Button,
+  Collapse,
   Group,
   Paper,
   SimpleGrid,
@@ -13,7 +14,7 @@ import {
   type MantineSpacing,
 } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
-import type { ReactNode } from "react";
+import { Fragment, type ReactNode } from "react";
 
 import { CsvButton } from "./CsvButton";
 import { ErrorAlert } from "./ErrorAlert";
@@ -58,6 +59,15 @@ type RowAttributes = { "data-testid"?: string; bg?: MantineColor } & Record<
   string | undefined
 >;
 
+/** Details a record shows under its row on demand (shaped like mantine-datatable's `rowExpansion`). */
+export interface DataTableRowExpansion<T> {
+  isExpanded: (record: T) => boolean;
+  /** Rendered only while the record is expanded. */
+  content: (record: T) => ReactNode;
+  /** The id of the details, for the `aria-controls` of the control that expands them. */
+  id: (record: T) => string;
+}
+
 export interface DataTableProps<T> {
   /** The table's accessible name: what it lists. */
   label: string;
@@ -79,6 +89,7 @@ export interface DataTableProps<T> {
   rowAttributes?: (record: T) => RowAttributes;
   /** What the total row carries; its test id is `total-row` unless given here. */
   footerAttributes?: RowAttributes;
+  rowExpansion?: DataTableRowExpansion<T>;
   /** Under this breakpoint each record is a card of its fields instead of a table row. */
   cardsBelow?: MantineBreakpoint;
   verticalSpacing?: MantineSpacing;
@@ -114,9 +125,10 @@ function RecordCards<T>({
   idAccessor,
   rowAttributes,
   footerAttributes,
+  rowExpansion,
   withTotal,
   busy,
-}: Pick<DataTableProps<T>, "label" | "columns" | "idAccessor" | "rowAttributes"> & {
+}: Pick<DataTableProps<T>, "label" | "columns" | "idAccessor" | "rowAttributes" | "rowExpansion"> & {
   records: readonly T[];
   footerAttributes: RowAttributes;
   withTotal: boolean;
@@ -150,6 +162,9 @@ function RecordCards<T>({
               </div>
             ))}
           </SimpleGrid>
+          {rowExpansion?.isExpanded(record) ? (
+            <div id={rowExpansion.id(record)}>{rowExpansion.content(record)}</div>
+          ) : null}
         </Paper>
       ))}
       {withTotal ? (
@@ -195,6 +210,7 @@ export function DataTable<T>({
   toolbar,
   rowAttributes,
   footerAttributes,
+  rowExpansion,
   cardsBelow,
   verticalSpacing = "xs",
   withCard = true,
@@ -241,6 +257,7 @@ export function DataTable<T>({
           idAccessor={idAccessor}
           rowAttributes={rowAttributes}
           footerAttributes={totalRow}
+          rowExpansion={rowExpansion}
           withTotal={hasFooter}
           busy={busy}
         />
@@ -287,20 +304,35 @@ export function DataTable<T>({
                 </Table.Td>
               </Table.Tr>
             ) : (
-              rows.map((record, index) => (
-                <Table.Tr key={recordKey(record, idAccessor)} {...rowAttributes?.(record)}>
-                  {shown.map((column, columnIndex) => (
-                    <Table.Td
-                      key={column.accessor}
-                      ta={column.textAlign}
-                      visibleFrom={column.visibleFrom}
-                      className={pinned(columnIndex)}
-                    >
-                      {cellContent(column, record, index)}
-                    </Table.Td>
-                  ))}
-                </Table.Tr>
-              ))
+              rows.map((record, index) => {
+                const expanded = rowExpansion?.isExpanded(record) ?? false;
+                return (
+                  <Fragment key={recordKey(record, idAccessor)}>
+                    <Table.Tr {...rowAttributes?.(record)}>
+                      {shown.map((column, columnIndex) => (
+                        <Table.Td
+                          key={column.accessor}
+                          ta={column.textAlign}
+                          visibleFrom={column.visibleFrom}
+                          className={pinned(columnIndex)}
+                        >
+                          {cellContent(column, record, index)}
+                        </Table.Td>
+                      ))}
+                    </Table.Tr>
+                    {rowExpansion ? (
+                      <Table.Tr
+                        id={rowExpansion.id(record)}
+                        style={expanded ? undefined : { display: "none" }}
+                      >
+                        <Table.Td colSpan={shown.length} bg="gray.0">
+                          <Collapse in={expanded}>{expanded ? rowExpansion.content(record) : null}</Collapse>
+                        </Table.Td>
+                      </Table.Tr>
+                    ) : null}
+                  </Fragment>
+                );
+              })
             )}
           </Table.Tbody>
           {hasFooter && rows.length > 0 ? (

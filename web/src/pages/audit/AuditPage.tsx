@@ -3,11 +3,9 @@ import {
   Alert,
   Button,
   Code,
-  Collapse,
   Group,
   SimpleGrid,
   Stack,
-  Table,
   Text,
   TextInput,
   VisuallyHidden,
@@ -15,21 +13,19 @@ import {
 import { DateTimePicker } from "@mantine/dates";
 import { useDebouncedValue } from "@mantine/hooks";
 import { IconChevronDown, IconChevronRight, IconShieldCheck, IconShieldX } from "@tabler/icons-react";
-import { useMutation } from "@tanstack/react-query";
-import { Fragment, useState } from "react";
+import { useState } from "react";
 
-import { api, unwrap } from "../../api/client";
-import { useCursorList } from "../../api/pagination";
-import type { QueryOf, ResponseOf } from "../../api/types";
+import { DataTable, type DataTableColumn } from "../../components/DataTable";
 import { ErrorAlert } from "../../components/ErrorAlert";
-import { LoadMore } from "../../components/LoadMore";
 import { PageHeader } from "../../components/PageHeader";
-import { TableCard } from "../../components/TableCard";
-import { TableSkeleton } from "../../components/TableSkeleton";
 import { formatDateTime } from "../../components/formatting";
-
-type AuditRecord = ResponseOf<"/api/v1/audit", "get">["items"][number];
-type AuditFilters = QueryOf<"/api/v1/audit", "get">;
+import {
+  useAuditRecords,
+  useVerifyAuditChain,
+  type AuditFilters,
+  type AuditRecord,
+  type ChainReport,
+} from "./queries";
 
 const PAGE_SIZE = 50;
 
@@ -81,8 +77,6 @@ function RecordDetails({ record }: { record: AuditRecord }) {
   );
 }
 
-type ChainReport = ResponseOf<"/api/v1/audit/verify", "get">;
-
 function ChainVerificationResult({ error, report }: { error: unknown; report: ChainReport | undefined }) {
   return (
     <>
@@ -126,11 +120,8 @@ export default function AuditPage() {
     ...(untilIso ? { until: untilIso } : {}),
   };
 
-  const records = useCursorList(["audit", filters], (cursor) =>
-    unwrap(api.GET("/api/v1/audit", { params: { query: { ...filters, ...(cursor ? { cursor } : {}) } } })),
-  );
-
-  const verify = useMutation({ mutationFn: () => unwrap(api.GET("/api/v1/audit/verify")) });
+  const records = useAuditRecords(filters);
+  const verify = useVerifyAuditChain();
 
   const toggle = (id: string) =>
     setExpanded((current) => {
@@ -140,7 +131,79 @@ export default function AuditPage() {
       return next;
     });
 
-  const rows = records.rows;
+  const detailsId = (record: AuditRecord) => `audit-details-${record.id}`;
+  const columns: DataTableColumn<AuditRecord>[] = [
+    {
+      accessor: "details",
+      title: <VisuallyHidden>Details</VisuallyHidden>,
+      width: 40,
+      render: (record) => {
+        const isOpen = expanded.has(record.id);
+        return (
+          <ActionIcon
+            variant="subtle"
+            color="gray"
+            onClick={() => toggle(record.id)}
+            aria-expanded={isOpen}
+            aria-controls={detailsId(record)}
+            aria-label={`${isOpen ? "Hide" : "Show"} details of record ${record.seq}`}
+          >
+            {isOpen ? <IconChevronDown size={16} /> : <IconChevronRight size={16} />}
+          </ActionIcon>
+        );
+      },
+    },
+    {
+      accessor: "seq",
+      title: "#",
+      width: 70,
+      visibleFrom: "sm",
+      render: (record) => (
+        <Text size="sm" c="dimmed">
+          {record.seq}
+        </Text>
+      ),
+    },
+    {
+      accessor: "occurred_at",
+      title: "When",
+      render: (record) => (
+        <Text size="sm" style={{ whiteSpace: "nowrap" }}>
+          {formatDateTime(record.occurred_at)}
+        </Text>
+      ),
+    },
+    {
+      accessor: "action",
+      title: "Action",
+      render: (record) => (
+        <Code fz="xs" style={{ wordBreak: "break-word" }}>
+          {record.action}
+        </Code>
+      ),
+    },
+    {
+      accessor: "entity_type",
+      title: "Entity",
+      visibleFrom: "sm",
+      render: (record) => (
+        <>
+          <Text size="sm">{record.entity_type ?? "—"}</Text>
+          {record.entity_id ? (
+            <Text size="xs" c="dimmed" ff="monospace">
+              {record.entity_id}
+            </Text>
+          ) : null}
+        </>
+      ),
+    },
+    {
+      accessor: "actor_label",
+      title: "By",
+      visibleFrom: "md",
+      render: (record) => <Text size="sm">{record.actor_label ?? "System"}</Text>,
+    },
+  ];
 
   return (
     <>
@@ -195,110 +258,20 @@ export default function AuditPage() {
           />
         </Group>
 
-        {records.isPending ? (
-          <TableSkeleton label="Loading audit records" rows={8} />
-        ) : records.isError && rows.length === 0 ? (
-          <ErrorAlert
-            error={records.error}
-            onRetry={() => void records.refetch()}
-            isRetrying={records.isFetching}
-          />
-        ) : (
-          <>
-            <TableCard minWidth={820}>
-              <Table
-                horizontalSpacing="md"
-                verticalSpacing="xs"
-                aria-label="Audit records"
-                aria-busy={records.isFetching}
-              >
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th w={40}>
-                      <VisuallyHidden>Details</VisuallyHidden>
-                    </Table.Th>
-                    <Table.Th w={70}>#</Table.Th>
-                    <Table.Th>When</Table.Th>
-                    <Table.Th>Action</Table.Th>
-                    <Table.Th>Entity</Table.Th>
-                    <Table.Th>By</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {rows.length === 0 ? (
-                    <Table.Tr>
-                      <Table.Td colSpan={6}>
-                        <Text c="dimmed" size="sm" ta="center" py="md">
-                          No audit records match these filters.
-                        </Text>
-                      </Table.Td>
-                    </Table.Tr>
-                  ) : (
-                    rows.map((record) => {
-                      const isOpen = expanded.has(record.id);
-                      const detailsId = `audit-details-${record.id}`;
-                      return (
-                        <Fragment key={record.id}>
-                          <Table.Tr data-testid="audit-row">
-                            <Table.Td>
-                              <ActionIcon
-                                variant="subtle"
-                                color="gray"
-                                onClick={() => toggle(record.id)}
-                                aria-expanded={isOpen}
-                                aria-controls={detailsId}
-                                aria-label={`${isOpen ? "Hide" : "Show"} details of record ${record.seq}`}
-                              >
-                                {isOpen ? <IconChevronDown size={16} /> : <IconChevronRight size={16} />}
-                              </ActionIcon>
-                            </Table.Td>
-                            <Table.Td>
-                              <Text size="sm" c="dimmed">
-                                {record.seq}
-                              </Text>
-                            </Table.Td>
-                            <Table.Td>
-                              <Text size="sm" style={{ whiteSpace: "nowrap" }}>
-                                {formatDateTime(record.occurred_at)}
-                              </Text>
-                            </Table.Td>
-                            <Table.Td>
-                              <Code fz="xs">{record.action}</Code>
-                            </Table.Td>
-                            <Table.Td>
-                              <Text size="sm">{record.entity_type ?? "—"}</Text>
-                              {record.entity_id ? (
-                                <Text size="xs" c="dimmed" ff="monospace">
-                                  {record.entity_id}
-                                </Text>
-                              ) : null}
-                            </Table.Td>
-                            <Table.Td>
-                              <Text size="sm">{record.actor_label ?? "System"}</Text>
-                            </Table.Td>
-                          </Table.Tr>
-                          <Table.Tr id={detailsId} style={isOpen ? undefined : { display: "none" }}>
-                            <Table.Td colSpan={6} bg="gray.0">
-                              <Collapse in={isOpen}>
-                                {isOpen ? <RecordDetails record={record} /> : null}
-                              </Collapse>
-                            </Table.Td>
-                          </Table.Tr>
-                        </Fragment>
-                      );
-                    })
-                  )}
-                </Table.Tbody>
-              </Table>
-            </TableCard>
-            <LoadMore
-              hasNextPage={records.hasNextPage}
-              isFetchingNextPage={records.isFetchingNextPage}
-              error={records.error}
-              fetchNextPage={() => void records.fetchNextPage()}
-            />
-          </>
-        )}
+        <DataTable
+          label="Audit records"
+          columns={columns}
+          records={records.rows}
+          idAccessor="id"
+          query={records}
+          noRecordsText="No audit records match these filters."
+          rowAttributes={() => ({ "data-testid": "audit-row" })}
+          rowExpansion={{
+            isExpanded: (record) => expanded.has(record.id),
+            content: (record) => <RecordDetails record={record} />,
+            id: detailsId,
+          }}
+        />
       </Stack>
     </>
   );
