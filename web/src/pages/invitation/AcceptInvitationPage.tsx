@@ -2,20 +2,18 @@ import { Alert, Anchor, Button, Checkbox, PasswordInput, Stack, Text, TextInput 
 import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
 import { IconAlertCircle } from "@tabler/icons-react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
-import { api, unwrap } from "../../api/client";
 import { applyProblemToForm } from "../../api/forms";
 import { MIN_PASSWORD_LENGTH } from "../../auth/passwords";
 import { AuthCard } from "../login/AuthCard";
+import { useAcceptInvitation } from "./queries";
 
 export default function AcceptInvitationPage() {
   const [params] = useSearchParams();
   const token = params.get("token") ?? "";
   const navigate = useNavigate();
-  const queryClient = useQueryClient();
   const [message, setMessage] = useState<string | null>(null);
 
   const form = useForm({
@@ -33,27 +31,25 @@ export default function AcceptInvitationPage() {
   });
   const hasAccount = form.getValues().has_account;
 
-  const accept = useMutation({
-    mutationFn: (values: { full_name: string; has_account: boolean; password: string }) =>
-      unwrap(
-        api.POST("/api/v1/auth/invitations/accept", {
-          body: {
-            token,
-            full_name: values.full_name.trim(),
-            ...(values.has_account ? {} : { password: values.password }),
-          },
-        }),
-      ),
-    onSuccess: (accepted) => {
-      queryClient.removeQueries();
-      notifications.show({
-        message: `Your invitation is accepted. Sign in as ${accepted.email} to continue.`,
-        color: "teal",
-      });
-      void navigate("/login", { replace: true, state: { email: accepted.email } });
-    },
-    onError: (error) => setMessage(applyProblemToForm(form, error)),
-  });
+  const accept = useAcceptInvitation();
+  const submit = (values: { full_name: string; has_account: boolean; password: string }) =>
+    accept.mutate(
+      {
+        token,
+        full_name: values.full_name.trim(),
+        ...(values.has_account ? {} : { password: values.password }),
+      },
+      {
+        onSuccess: (accepted) => {
+          notifications.show({
+            message: `Your invitation is accepted. Sign in as ${accepted.email} to continue.`,
+            color: "teal",
+          });
+          void navigate("/login", { replace: true, state: { email: accepted.email } });
+        },
+        onError: (error) => setMessage(applyProblemToForm(form, error)),
+      },
+    );
 
   if (!token) {
     return (
@@ -84,7 +80,7 @@ export default function AcceptInvitationPage() {
       <form
         onSubmit={form.onSubmit((values) => {
           setMessage(null);
-          accept.mutate(values);
+          submit(values);
         })}
         noValidate
         aria-label="Accept invitation"

@@ -1,12 +1,11 @@
 import { Alert, Anchor, Button, Group, PasswordInput, Stack, Text, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { IconAlertCircle, IconLock } from "@tabler/icons-react";
-import { useMutation } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 
-import { api, unwrap } from "../../api/client";
 import { applyProblemToForm } from "../../api/forms";
 import { ApiError } from "../../api/problem";
+import { secondFactorToken, useSignIn, useVerifySignInCode } from "./queries";
 
 type Step = { kind: "credentials" } | { kind: "mfa"; mfaToken: string; email: string };
 
@@ -77,31 +76,35 @@ function CredentialsStep({
     },
   });
 
-  const login = useMutation({
-    mutationFn: (values: { email: string; password: string }) =>
-      unwrap(
-        api.POST("/api/v1/auth/login", { body: { email: values.email.trim(), password: values.password } }),
-      ),
-    onSuccess: (result, values) => {
-      if (result.status === "mfa_required" && result.mfa_token) {
-        onMfaRequired(result.mfa_token, values.email.trim());
-      } else {
-        onSignedIn();
-      }
-    },
-    onError: (error) => {
-      const text = applyProblemToForm(form, error);
-      setMessage(text ? { title: problemTitle(error), text } : null);
-      form.setFieldValue("password", "");
-      form.getInputNode("password")?.focus();
-    },
-  });
+  const login = useSignIn();
+  const signIn = (values: { email: string; password: string }) => {
+    const email = values.email.trim();
+    login.mutate(
+      { email, password: values.password },
+      {
+        onSuccess: (result) => {
+          const mfaToken = secondFactorToken(result);
+          if (mfaToken) {
+            onMfaRequired(mfaToken, email);
+          } else {
+            onSignedIn();
+          }
+        },
+        onError: (error) => {
+          const text = applyProblemToForm(form, error);
+          setMessage(text ? { title: problemTitle(error), text } : null);
+          form.setFieldValue("password", "");
+          form.getInputNode("password")?.focus();
+        },
+      },
+    );
+  };
 
   return (
     <form
       onSubmit={form.onSubmit((values) => {
         setMessage(null);
-        login.mutate(values);
+        signIn(values);
       })}
       noValidate
       aria-label="Sign in"
@@ -156,23 +159,23 @@ function MfaStep({
     codeInput.current?.focus();
   }, []);
 
-  const verify = useMutation({
-    mutationFn: (code: string) =>
-      unwrap(api.POST("/api/v1/auth/login/mfa", { body: { mfa_token: mfaToken, code } })),
-    onSuccess: () => onSignedIn(),
-    onError: (error) => {
-      const text = applyProblemToForm(form, error);
-      setMessage(text ? { title: problemTitle(error), text } : null);
-      form.setFieldValue("code", "");
-      codeInput.current?.focus();
-    },
-  });
+  const verify = useVerifySignInCode(mfaToken);
+  const submitCode = (code: string) =>
+    verify.mutate(code, {
+      onSuccess: () => onSignedIn(),
+      onError: (error) => {
+        const text = applyProblemToForm(form, error);
+        setMessage(text ? { title: problemTitle(error), text } : null);
+        form.setFieldValue("code", "");
+        codeInput.current?.focus();
+      },
+    });
 
   return (
     <form
       onSubmit={form.onSubmit((values) => {
         setMessage(null);
-        verify.mutate(values.code.replace(/\s+/g, ""));
+        submitCode(values.code.replace(/\s+/g, ""));
       })}
       noValidate
       aria-label="Two-factor authentication"

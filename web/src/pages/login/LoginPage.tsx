@@ -1,4 +1,3 @@
-import { useQueryClient } from "@tanstack/react-query";
 import { useLocation, useNavigate, useSearchParams } from "react-router";
 
 import { AuthCard } from "./AuthCard";
@@ -15,7 +14,6 @@ export function safeNextPath(next: string | null): string {
 export default function LoginPage() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
-  const queryClient = useQueryClient();
   const location = useLocation();
   const state: unknown = location.state;
   const initialEmail =
@@ -24,7 +22,6 @@ export default function LoginPage() {
       : "";
 
   const onSignedIn = () => {
-    queryClient.removeQueries();
     void navigate(safeNextPath(params.get("next")), { replace: true });
   };
 
