@@ -26,6 +26,7 @@ export const callKeys = {
 
 export const distributionKeys = {
   all: ["distributions"] as const,
+  list: (fundId: string) => ["distributions", "list", fundId] as const,
   detail: (distributionId: string) => ["distributions", "detail", distributionId] as const,
 };
 
@@ -34,9 +35,16 @@ export const investorKeys = {
   list: (filters: object) => ["investors", "list", filters] as const,
   options: (fundId: string | null) => ["investors", "options", fundId] as const,
   detail: (investorId: string) => ["investors", "detail", investorId] as const,
+  /** The investor's commitments across funds, under its detail so a change to it refreshes them. */
+  commitments: (investorId: string, query: object) =>
+    ["investors", "detail", investorId, "commitments", query] as const,
+  users: (investorId: string) => ["investors", "detail", investorId, "users"] as const,
 };
 
-export const paymentKeys = { all: ["payments"] as const };
+export const paymentKeys = {
+  all: ["payments"] as const,
+  list: (filters: object) => ["payments", "list", filters] as const,
+};
 
 export const feeKeys = {
   feeRuns: (fundId: string) => fundKeys.part(fundId, "fee-runs"),
@@ -64,6 +72,7 @@ export const portalKeys = {
 
 export const userKeys = {
   members: ["users"] as const,
+  memberList: (filters: object) => ["users", filters] as const,
   lpOptions: ["users", "lp-options"] as const,
   invitations: ["invitations"] as const,
   /** The invitations of one party (e.g. an investor's LP users); under `invitations`. */

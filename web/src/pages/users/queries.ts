@@ -24,7 +24,7 @@ export function useRoles() {
 
 /** Members matching `filters`, page after page. */
 export function useMembers(filters: MemberFilters) {
-  return useCursorList([...userKeys.members, filters], (cursor) =>
+  return useCursorList(userKeys.memberList(filters), (cursor) =>
     unwrap(api.GET("/api/v1/users", { params: { query: { ...filters, ...(cursor ? { cursor } : {}) } } })),
   );
 }

@@ -14,7 +14,7 @@ export type DistributionAction = "approve" | "issue" | "pay" | "cancel";
 
 /** The fund's distributions, newest first, page after page. */
 export function useFundDistributions(fundId: string) {
-  return useCursorList([...distributionKeys.all, "list", fundId], (cursor) =>
+  return useCursorList(distributionKeys.list(fundId), (cursor) =>
     unwrap(
       api.GET("/api/v1/funds/{fund_id}/distributions", {
         params: { path: { fund_id: fundId }, query: { limit: 50, ...(cursor ? { cursor } : {}) } },

@@ -71,7 +71,7 @@ const COMMITMENTS_PAGE = 100;
 export function useInvestorCommitments(investorId: string, enabled: boolean) {
   const query = { limit: COMMITMENTS_PAGE };
   const list = useCursorList(
-    [...investorKeys.detail(investorId), "commitments", query],
+    investorKeys.commitments(investorId, query),
     (cursor) =>
       unwrap(
         api.GET("/api/v1/investors/{investor_id}/commitments", {
@@ -120,7 +120,7 @@ export function useInvestorCallShares(investorId: string) {
 /** The users who see the investor in the LP portal. */
 export function useInvestorUsers(investorId: string) {
   return useQuery({
-    queryKey: [...investorKeys.detail(investorId), "users"],
+    queryKey: investorKeys.users(investorId),
     queryFn: () =>
       unwrap(
         api.GET("/api/v1/investors/{investor_id}/users", { params: { path: { investor_id: investorId } } }),

@@ -24,7 +24,7 @@ async function refreshPayments(queryClient: QueryClient) {
 
 /** Payments matching `query` (filters and page size), newest first, page after page. */
 export function usePayments(query: PaymentFilters) {
-  return useCursorList([...paymentKeys.all, "list", query], (cursor) =>
+  return useCursorList(paymentKeys.list(query), (cursor) =>
     unwrap(api.GET("/api/v1/payments", { params: { query: { ...query, ...(cursor ? { cursor } : {}) } } })),
   );
 }
