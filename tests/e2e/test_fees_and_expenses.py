@@ -24,8 +24,8 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from tests.e2e.api import api_client, created
 from tests.e2e.conftest import LiveServer, column_cell, fill_date, kpi, sign_in
-from tests.e2e.test_funds import api_client, created
 
 pytestmark = pytest.mark.e2e
 

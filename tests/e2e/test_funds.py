@@ -10,12 +10,11 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.api import api_client, created, fund_with_lps, issued_call, ok, pay_in_full
 from tests.e2e.conftest import LiveServer, column_cell, kpi, main_navigation, sign_in, xirr
 
 pytestmark = pytest.mark.e2e
@@ -28,22 +27,6 @@ class FundSetup:
     own_investor: str
     """The investor the demo LP user represents in the portal."""
     other_investor: str
-
-
-def api_client(live_server: LiveServer, role: str) -> httpx.Client:
-    """An API client signed in with a bearer token as the demo user of ``role``."""
-    login = live_server.login(role)
-    client = httpx.Client(base_url=f"{live_server.url}/api/v1", timeout=30)
-    answer = client.post("/auth/token", data={"username": login.email, "password": login.password})
-    answer.raise_for_status()
-    client.headers["Authorization"] = f"Bearer {answer.json()['access_token']}"
-    return client
-
-
-def created(answer: httpx.Response) -> dict[str, str]:
-    assert answer.status_code == 201, answer.text
-    body: dict[str, str] = answer.json()
-    return body
 
 
 @pytest.fixture(scope="module")
@@ -96,12 +79,6 @@ class DashboardFund:
     fund_name: str
 
 
-def ok(answer: httpx.Response) -> dict[str, Any]:
-    assert answer.is_success, answer.text
-    body: dict[str, Any] = answer.json()
-    return body
-
-
 @pytest.fixture(scope="module")
 def dashboard_fund(live_server: LiveServer) -> Iterator[DashboardFund]:
     """A fund of its first year, on fixed dates: two LPs commit 6M and 4M at the initial close
@@ -112,52 +89,15 @@ def dashboard_fund(live_server: LiveServer) -> Iterator[DashboardFund]:
     manager = api_client(live_server, "fund_manager")
     accountant = api_client(live_server, "accountant")
     try:
-        fund = created(
-            manager.post(
-                "/funds",
-                json={
-                    "name": f"Dashboard Test Fund {tag}",
-                    "currency": "USD",
-                    "vintage": 2025,
-                    "initial_close_date": "2025-01-15",
-                },
-            )
+        fund = fund_with_lps(
+            manager,
+            f"Dashboard Test Fund {tag}",
+            [
+                (f"Aspen Dashboard Trust {tag}", "6000000"),
+                (f"Birch Dashboard Plan {tag}", "4000000"),
+            ],
         )
-        for name, amount in (
-            (f"Aspen Dashboard Trust {tag}", "6000000"),
-            (f"Birch Dashboard Plan {tag}", "4000000"),
-        ):
-            investor = created(manager.post("/investors", json={"kind": "entity", "name": name}))
-            created(
-                manager.post(
-                    f"/funds/{fund['id']}/commitments",
-                    json={"investor_id": investor["id"], "amount": amount},
-                )
-            )
-        call = created(
-            manager.post(
-                f"/funds/{fund['id']}/capital-calls",
-                json={
-                    "purpose": "investment",
-                    "amount": "2000000",
-                    "call_date": "2025-02-03",
-                    "due_date": "2025-02-17",
-                },
-            )
-        )
-        ok(accountant.post(f"/capital-calls/{call['id']}/approve"))
-        for allocation in ok(manager.post(f"/capital-calls/{call['id']}/issue"))["allocations"]:
-            created(
-                accountant.post(
-                    f"/capital-calls/{call['id']}/payments",
-                    json={
-                        "investor_id": allocation["investor_id"],
-                        "commitment_id": allocation["commitment_id"],
-                        "amount": allocation["amount_due"],
-                        "received_date": "2025-02-14",
-                    },
-                )
-            )
+        pay_in_full(accountant, issued_call(manager, accountant, fund["id"], "2000000"))
         ok(accountant.post(f"/funds/{fund['id']}/fee-runs", json={"period_start": "2025-01-15"}))
         company = created(
             manager.post(

@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
 from playwright.sync_api import Locator, Page, Request, expect
 
+from tests.e2e.api import api_client, created, ok
 from tests.e2e.conftest import LiveServer, column_cell, sign_in
-from tests.e2e.test_funds import api_client, created
 
 pytestmark = pytest.mark.e2e
 
@@ -34,12 +33,6 @@ class InvestorSetup:
     """Where the investor committed 6M and was called 600k of a 1M call, and paid it."""
     second_fund: str
     """Where the investor committed 2.5M, nothing called."""
-
-
-def ok(answer: httpx.Response) -> dict[str, object]:
-    assert answer.is_success, answer.text
-    body: dict[str, object] = answer.json()
-    return body
 
 
 @pytest.fixture(scope="module")

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.e2e.api import api_client, created
 from tests.e2e.conftest import LiveServer, main_navigation, sign_in
-from tests.e2e.test_funds import api_client, created
 
 pytestmark = pytest.mark.e2e
 

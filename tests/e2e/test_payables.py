@@ -15,12 +15,11 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.api import api_client, created, fund_with_lps, issued_call, ok, pay_in_full
 from tests.e2e.conftest import LiveServer, column_cell, kpi, sign_in
-from tests.e2e.test_funds import api_client, created
 
 pytestmark = pytest.mark.e2e
 
@@ -34,12 +33,6 @@ class PayablesFund:
     expense_vendor: str
 
 
-def ok(answer: httpx.Response) -> dict[str, object]:
-    assert answer.is_success, answer.text
-    body: dict[str, object] = answer.json()
-    return body
-
-
 @pytest.fixture
 def payables_fund(live_server: LiveServer) -> Iterator[PayablesFund]:
     """A fund holding the 1M its two LPs paid (6M and 4M committed), owing its first fee
@@ -49,55 +42,12 @@ def payables_fund(live_server: LiveServer) -> Iterator[PayablesFund]:
     manager = api_client(live_server, "fund_manager")
     accountant = api_client(live_server, "accountant")
     try:
-        fund = created(
-            manager.post(
-                "/funds",
-                json={
-                    "name": f"Payables Test Fund {tag}",
-                    "currency": "USD",
-                    "vintage": 2025,
-                    "initial_close_date": "2025-01-15",
-                },
-            )
+        fund = fund_with_lps(
+            manager,
+            f"Payables Test Fund {tag}",
+            [(f"Aspen Test Trust {tag}", "6000000"), (f"Birch Test Plan {tag}", "4000000")],
         )
-        for name, amount in (
-            (f"Aspen Test Trust {tag}", "6000000"),
-            (f"Birch Test Plan {tag}", "4000000"),
-        ):
-            investor = created(manager.post("/investors", json={"kind": "entity", "name": name}))
-            created(
-                manager.post(
-                    f"/funds/{fund['id']}/commitments",
-                    json={"investor_id": investor["id"], "amount": amount},
-                )
-            )
-        call = created(
-            manager.post(
-                f"/funds/{fund['id']}/capital-calls",
-                json={
-                    "purpose": "investment",
-                    "amount": "1000000",
-                    "call_date": "2025-02-03",
-                    "due_date": "2025-02-17",
-                },
-            )
-        )
-        ok(accountant.post(f"/capital-calls/{call['id']}/approve"))
-        issued = ok(manager.post(f"/capital-calls/{call['id']}/issue"))
-        allocations = issued["allocations"]
-        assert isinstance(allocations, list)
-        for allocation in allocations:
-            created(
-                accountant.post(
-                    f"/capital-calls/{call['id']}/payments",
-                    json={
-                        "investor_id": allocation["investor_id"],
-                        "commitment_id": allocation["commitment_id"],
-                        "amount": allocation["amount_due"],
-                        "received_date": "2025-02-14",
-                    },
-                )
-            )
+        pay_in_full(accountant, issued_call(manager, accountant, fund["id"], "1000000"))
         ok(
             accountant.post(
                 f"/funds/{fund['id']}/fee-runs",
