@@ -282,6 +282,21 @@ describe("DataTable", () => {
     );
   });
 
+  it("keeps the cells of a no-wrap column to one line", () => {
+    renderWithProviders(
+      <DataTable
+        label="Funds"
+        columns={[COLUMNS[0]!, { ...COLUMNS[1]!, noWrap: true }]}
+        records={FUNDS}
+        idAccessor="id"
+      />,
+    );
+    expect(screen.getByRole("cell", { name: "6000000.00" })).toHaveStyle({ whiteSpace: "nowrap" });
+    expect(screen.getByRole("cell", { name: "Northwind Growth Fund II" })).not.toHaveStyle({
+      whiteSpace: "nowrap",
+    });
+  });
+
   it("hides a column on narrow screens by the breakpoint it is visible from", () => {
     renderWithProviders(<DataTable label="Funds" columns={COLUMNS} records={FUNDS} idAccessor="id" />);
     const header = screen.getByRole("columnheader", { name: "Commitment" });

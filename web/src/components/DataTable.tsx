@@ -36,6 +36,8 @@ export interface DataTableColumn<T> {
   width?: number | string;
   /** The title may wrap onto two lines (a long title over a narrow column of figures). */
   wrapTitle?: boolean;
+  /** The cells keep to one line (a date), so a narrow screen squeezes the other columns instead. */
+  noWrap?: boolean;
 }
 
 /**
@@ -266,6 +268,9 @@ export function DataTable<T>({
     const pinned = (index: number) => (pinFirstColumn && index === 0 ? classes.pinned : undefined);
     const table = (
       <Table.ScrollContainer
+        // Positioned, so what is laid out absolutely inside (visually hidden titles) scrolls and
+        // clips with the table rather than widening the page.
+        pos="relative"
         minWidth={minWidth}
         type={alwaysShowScrollbar ? "scrollarea" : "native"}
         scrollAreaProps={alwaysShowScrollbar ? { type: "always", offsetScrollbars: "x" } : undefined}
@@ -315,6 +320,7 @@ export function DataTable<T>({
                           ta={column.textAlign}
                           visibleFrom={column.visibleFrom}
                           className={pinned(columnIndex)}
+                          style={column.noWrap ? { whiteSpace: "nowrap" } : undefined}
                         >
                           {cellContent(column, record, index)}
                         </Table.Td>

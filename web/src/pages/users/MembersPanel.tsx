@@ -144,7 +144,7 @@ export function MembersPanel() {
             value={member.role}
             allowDeselect={false}
             size="xs"
-            w={170}
+            w={{ base: "100%", sm: 170 }}
             disabled={update.isPending}
             onChange={(value) => {
               if (value && value !== member.role) {

@@ -40,7 +40,7 @@ export function ClosesSection({ fund, canHold, canEqualize }: ClosesSectionProps
   const admitted = (close: Close) => (figures ? (figures.get(close.id) ?? { count: 0, total: "0" }) : null);
   const columns: DataTableColumn<Close>[] = [
     { accessor: "number", title: "#" },
-    { accessor: "close_date", title: "Date", render: (close) => formatDate(close.close_date) },
+    { accessor: "close_date", title: "Date", noWrap: true, render: (close) => formatDate(close.close_date) },
     {
       accessor: "is_initial",
       title: "Kind",

@@ -48,7 +48,12 @@ export function TransfersSection({ fund, canWrite }: TransfersSectionProps) {
   );
   const rows = transfers.data ?? [];
   const columns: DataTableColumn<Transfer>[] = [
-    { accessor: "transfer_date", title: "Date", render: (transfer) => formatDate(transfer.transfer_date) },
+    {
+      accessor: "transfer_date",
+      title: "Date",
+      noWrap: true,
+      render: (transfer) => formatDate(transfer.transfer_date),
+    },
     {
       accessor: "from_investor_id",
       title: "From",

@@ -37,11 +37,12 @@ type Installment = FeeRunDetail["installments"][number];
 
 function periodColumns(cur: string): DataTableColumn<FeePeriod>[] {
   return [
-    { accessor: "first_day", title: "From", render: (period) => formatDate(period.first_day) },
-    { accessor: "last_day", title: "To", render: (period) => formatDate(period.last_day) },
+    { accessor: "first_day", title: "From", noWrap: true, render: (period) => formatDate(period.first_day) },
+    { accessor: "last_day", title: "To", noWrap: true, render: (period) => formatDate(period.last_day) },
     {
       accessor: "days",
       title: "Days",
+      noWrap: true,
       textAlign: "right",
       visibleFrom: "sm",
       render: (period) => (period.is_full_quarter ? "Full quarter" : period.days),
@@ -83,6 +84,7 @@ function installmentColumns(preview: FeeRunDetail): DataTableColumn<Installment>
     {
       accessor: "days",
       title: "Days",
+      noWrap: true,
       textAlign: "right",
       visibleFrom: "sm",
       render: (line) => line.days ?? "Full quarter",

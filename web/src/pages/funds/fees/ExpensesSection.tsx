@@ -67,7 +67,12 @@ export function ExpensesSection({ fund, canWrite, companies }: ExpensesSectionPr
     });
 
   const columns: DataTableColumn<Expense>[] = [
-    { accessor: "expense_date", title: "Date", render: (expense) => formatDate(expense.expense_date) },
+    {
+      accessor: "expense_date",
+      title: "Date",
+      noWrap: true,
+      render: (expense) => formatDate(expense.expense_date),
+    },
     {
       accessor: "category",
       title: "Category",
@@ -134,6 +139,7 @@ export function ExpensesSection({ fund, canWrite, companies }: ExpensesSectionPr
         noRecordsText="No expenses were recorded yet."
         csvHref={csvUrl("/api/v1/funds/{fund_id}/expenses", { fund_id: fund.id })}
         rowAttributes={() => ({ "data-testid": "expense-row" })}
+        cardsBelow="sm"
         toolbar={
           <Group justify="space-between" style={{ flex: 1 }} gap="sm">
             <Title order={4}>Expenses</Title>

@@ -48,7 +48,13 @@ export function FeeRunsSection({ fund, canWrite }: { fund: Fund; canWrite: boole
 
   const columns: DataTableColumn<FeeRun>[] = [
     { accessor: "period_start", title: "Period", render: (run) => period(run) },
-    { accessor: "due_date", title: "Due", visibleFrom: "sm", render: (run) => formatDate(run.due_date) },
+    {
+      accessor: "due_date",
+      title: "Due",
+      visibleFrom: "sm",
+      noWrap: true,
+      render: (run) => formatDate(run.due_date),
+    },
     {
       accessor: "gross_amount",
       title: "Gross",
@@ -122,6 +128,7 @@ export function FeeRunsSection({ fund, canWrite }: { fund: Fund; canWrite: boole
         noRecordsText="No management fees were billed yet."
         csvHref={csvUrl("/api/v1/funds/{fund_id}/fee-runs", { fund_id: fund.id })}
         rowAttributes={() => ({ "data-testid": "fee-run-row" })}
+        cardsBelow="sm"
         toolbar={
           <Group justify="space-between" style={{ flex: 1 }} gap="sm">
             <Title order={4}>Management fees</Title>

@@ -253,7 +253,12 @@ export function TransactionFeesSection({ fund, canWrite, companies }: Transactio
   const [confirming, setConfirming] = useState(false);
   const companyNames = new Map((companies ?? []).map((company) => [company.value, company.label]));
   const columns: DataTableColumn<TransactionFee>[] = [
-    { accessor: "received_date", title: "Received", render: (fee) => formatDate(fee.received_date) },
+    {
+      accessor: "received_date",
+      title: "Received",
+      noWrap: true,
+      render: (fee) => formatDate(fee.received_date),
+    },
     {
       accessor: "company_id",
       title: "Company",
@@ -305,6 +310,7 @@ export function TransactionFeesSection({ fund, canWrite, companies }: Transactio
         noRecordsText="No transaction fees were received yet."
         csvHref={csvUrl("/api/v1/funds/{fund_id}/transaction-fees", { fund_id: fund.id })}
         rowAttributes={() => ({ "data-testid": "transaction-fee-row" })}
+        cardsBelow="sm"
         toolbar={
           <Group justify="space-between" style={{ flex: 1 }} gap="sm">
             <Title order={4}>Transaction fees</Title>

@@ -124,7 +124,7 @@ type FundCommitment = ReturnType<typeof useFundCommitments>["rows"][number];
 
 function commitmentColumns(cur: string): DataTableColumn<FundCommitment>[] {
   return [
-    { accessor: "sequence", title: "#" },
+    { accessor: "sequence", title: "#", visibleFrom: "sm" },
     {
       accessor: "investor_name",
       title: "Investor",

@@ -7,7 +7,7 @@ import { Money } from "../shared/Money";
 import { useDisbursements, type Disbursement } from "./queries";
 
 const COLUMNS: DataTableColumn<Disbursement>[] = [
-  { accessor: "paid_date", title: "Paid", render: (row) => formatDate(row.paid_date) },
+  { accessor: "paid_date", title: "Paid", noWrap: true, render: (row) => formatDate(row.paid_date) },
   { accessor: "kind", title: "Kind", visibleFrom: "sm", render: (row) => humanize(row.kind) },
   { accessor: "payee", title: "Payee" },
   {

@@ -16,7 +16,13 @@ interface PayablesTableProps {
 export function PayablesTable({ payables, canPay, onPay }: PayablesTableProps) {
   const cur = payables.currency;
   const columns: DataTableColumn<Payable>[] = [
-    { accessor: "item_date", title: "Date", visibleFrom: "sm", render: (item) => formatDate(item.item_date) },
+    {
+      accessor: "item_date",
+      title: "Date",
+      visibleFrom: "sm",
+      noWrap: true,
+      render: (item) => formatDate(item.item_date),
+    },
     { accessor: "kind", title: "Kind", visibleFrom: "sm", render: (item) => humanize(item.kind) },
     { accessor: "description", title: "Description" },
     {

@@ -23,7 +23,12 @@ export function PaymentsList({ filters, showFund = true }: { filters: PaymentFil
   const query = { limit: 50, ...filters };
   const payments = usePayments(query);
   const columns: DataTableColumn<Payment>[] = [
-    { accessor: "received_date", title: "Received", render: (payment) => formatDate(payment.received_date) },
+    {
+      accessor: "received_date",
+      title: "Received",
+      noWrap: true,
+      render: (payment) => formatDate(payment.received_date),
+    },
     {
       accessor: "investor_name",
       title: "Investor",
@@ -99,6 +104,7 @@ export function PaymentsList({ filters, showFund = true }: { filters: PaymentFil
         noRecordsText="No payments."
         csvHref={csvUrl("/api/v1/payments", {}, query)}
         rowAttributes={() => ({ "data-testid": "payment-row" })}
+        cardsBelow="sm"
       />
       {canReverse ? (
         <ReversePaymentModal opened={confirming} payment={reversing} onClose={() => setConfirming(false)} />

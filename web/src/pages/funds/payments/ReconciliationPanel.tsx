@@ -131,7 +131,12 @@ export function ReconciliationPanel({
 
   const lineColumns = (current: Reconciliation): DataTableColumn<Line>[] => [
     { accessor: "line_no", title: "Line" },
-    { accessor: "transaction_date", title: "Date", render: (line) => formatDate(line.transaction_date) },
+    {
+      accessor: "transaction_date",
+      title: "Date",
+      noWrap: true,
+      render: (line) => formatDate(line.transaction_date),
+    },
     {
       accessor: "amount",
       title: "Amount",
