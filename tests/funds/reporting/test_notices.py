@@ -115,6 +115,32 @@ def test_a_notice_issued_before_notices_were_kept_is_rendered_as_of_its_call_dat
     assert len(kept(db, first["id"])) == 1
 
 
+def test_two_first_downloads_at_once_keep_one_notice_and_serve_it_to_both(desk, db, monkeypatch):
+    # The second request looked before the first had kept the notice, so it renders one too;
+    # the unique key refuses its copy and it serves the one kept first.
+    fund, a, _ = make_fund_with_two_lps(desk)
+    call = desk.issued_call(fund["id"], "100000")
+    db.execute(delete(NoticeDocument))
+    db.flush()
+    path = f"/capital-calls/{call['id']}/notices/{a['investor_id']}.pdf"
+    first = desk.get(path)
+    assert first.status_code == 200
+    real = notices.kept_row
+    looked: list[bool] = []
+
+    def not_yet_kept(*args, **kwargs):
+        if not looked:
+            looked.append(True)
+            return None
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(notices, "kept_row", not_yet_kept)
+    second = desk.get(path)
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert len(kept(db, call["id"])) == 1
+
+
 def test_a_draft_notice_is_not_kept(desk, db):
     fund, a, _ = make_fund_with_two_lps(desk)
     draft = desk.draft(fund["id"], "100000")

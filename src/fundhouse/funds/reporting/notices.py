@@ -32,6 +32,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fundhouse.funds.calls.service import get_call_row, payment_reference
@@ -519,16 +520,25 @@ def issued_notice(
     ``render()`` (as of its date), kept now so every later download is the same."""
     row = kept_row(db, actor, kind, source_id, investor_id)
     if row is None:
-        row = keep_notice(
-            db,
-            actor,
-            fund_id=fund_id,
-            kind=kind,
-            source_id=source_id,
-            investor_id=investor_id,
-            notice_date=notice_date,
-            notice=render(),
-        )
+        notice = render()
+        try:
+            with db.begin_nested():
+                row = keep_notice(
+                    db,
+                    actor,
+                    fund_id=fund_id,
+                    kind=kind,
+                    source_id=source_id,
+                    investor_id=investor_id,
+                    notice_date=notice_date,
+                    notice=notice,
+                )
+        except IntegrityError:
+            # Another request kept it first (two first downloads at once): everyone is served
+            # that one, so the notice stays one document.
+            row = kept_row(db, actor, kind, source_id, investor_id)
+            if row is None:
+                raise
     return kept_notice(row)
 
 
