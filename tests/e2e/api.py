@@ -40,8 +40,9 @@ def fund_with_lps(
     *,
     initial_close: str = "2025-01-15",
     **fields: Any,
-) -> dict[str, Any]:
-    """A USD fund with its initial close, and each (investor name, amount) committed at it."""
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A USD fund with its initial close, and each (investor name, amount) committed at it:
+    the fund and its new investors, in the order given."""
     fund = created(
         manager.post(
             "/funds",
@@ -54,17 +55,19 @@ def fund_with_lps(
             },
         )
     )
+    investors = []
     for investor_name, amount in lps:
         investor = created(
             manager.post("/investors", json={"kind": "entity", "name": investor_name})
         )
+        investors.append(investor)
         created(
             manager.post(
                 f"/funds/{fund['id']}/commitments",
                 json={"investor_id": investor["id"], "amount": amount},
             )
         )
-    return fund
+    return fund, investors
 
 
 def issued_call(

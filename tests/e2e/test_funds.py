@@ -35,32 +35,11 @@ def fund_setup(live_server: LiveServer) -> Iterator[FundSetup]:
     tag = uuid.uuid4().hex[:6]
     manager = api_client(live_server, "fund_manager")
     try:
-        fund = created(
-            manager.post(
-                "/funds",
-                json={
-                    "name": f"Browser Test Fund {tag}",
-                    "currency": "USD",
-                    "vintage": 2025,
-                    "initial_close_date": "2025-01-15",
-                },
-            )
+        fund, (own, other) = fund_with_lps(
+            manager,
+            f"Browser Test Fund {tag}",
+            [(f"Alder Test Endowment {tag}", "6000000"), (f"Birch Test Pension {tag}", "4000000")],
         )
-        own = created(
-            manager.post(
-                "/investors", json={"kind": "entity", "name": f"Alder Test Endowment {tag}"}
-            )
-        )
-        other = created(
-            manager.post("/investors", json={"kind": "entity", "name": f"Birch Test Pension {tag}"})
-        )
-        for investor, amount in ((own, "6000000"), (other, "4000000")):
-            created(
-                manager.post(
-                    f"/funds/{fund['id']}/commitments",
-                    json={"investor_id": investor["id"], "amount": amount},
-                )
-            )
         lp_email = live_server.login("limited_partner").email
         users = manager.get("/users", params={"q": lp_email}).json()["items"]
         lp_user = next(user for user in users if user["email"] == lp_email)
@@ -89,7 +68,7 @@ def dashboard_fund(live_server: LiveServer) -> Iterator[DashboardFund]:
     manager = api_client(live_server, "fund_manager")
     accountant = api_client(live_server, "accountant")
     try:
-        fund = fund_with_lps(
+        fund, _ = fund_with_lps(
             manager,
             f"Dashboard Test Fund {tag}",
             [

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.api import api_client, created
+from tests.e2e.api import api_client, fund_with_lps
 from tests.e2e.conftest import LiveServer, main_navigation, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -37,28 +37,11 @@ def onboarding_setup(live_server: LiveServer) -> Iterator[OnboardingSetup]:
     tag = uuid.uuid4().hex[:6]
     manager = api_client(live_server, "fund_manager")
     try:
-        fund = created(
-            manager.post(
-                "/funds",
-                json={
-                    "name": f"Hawthorn Test Fund {tag}",
-                    "currency": "USD",
-                    "vintage": 2025,
-                    "initial_close_date": "2025-01-15",
-                },
-            )
+        _, investors = fund_with_lps(
+            manager,
+            f"Hawthorn Test Fund {tag}",
+            [(f"Juniper Test Trust {tag}", "3000000"), (f"Kestrel Test Pension {tag}", "7000000")],
         )
-        investors = [
-            created(manager.post("/investors", json={"kind": "entity", "name": name}))
-            for name in (f"Juniper Test Trust {tag}", f"Kestrel Test Pension {tag}")
-        ]
-        for investor, amount in zip(investors, ("3000000", "7000000"), strict=True):
-            created(
-                manager.post(
-                    f"/funds/{fund['id']}/commitments",
-                    json={"investor_id": investor["id"], "amount": amount},
-                )
-            )
         yield OnboardingSetup(
             investor_id=investors[0]["id"],
             investor_name=investors[0]["name"],

@@ -42,7 +42,7 @@ def payables_fund(live_server: LiveServer) -> Iterator[PayablesFund]:
     manager = api_client(live_server, "fund_manager")
     accountant = api_client(live_server, "accountant")
     try:
-        fund = fund_with_lps(
+        fund, _ = fund_with_lps(
             manager,
             f"Payables Test Fund {tag}",
             [(f"Aspen Test Trust {tag}", "6000000"), (f"Birch Test Plan {tag}", "4000000")],
