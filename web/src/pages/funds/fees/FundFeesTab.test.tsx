@@ -710,4 +710,20 @@ describe("FundFeesTab", () => {
       ["/api/v1/transaction-fees/tf-1/cancel", { reason: "Recorded twice" }],
     ]);
   });
+
+  it("totals the transaction fees that still offset management fees, leaving out cancelled ones", async () => {
+    stubApi(READER, {
+      transactionFees: [
+        FEE,
+        { ...FEE, id: "tf-2", amount: "500.50", status: "cancelled", cancelled_at: "2025-03-01T10:00:00Z" },
+        { ...FEE, id: "tf-3", amount: "1000.25" },
+      ],
+    });
+    renderTab();
+
+    const table = await screen.findByRole("table", { name: "Transaction fees" });
+    await within(table).findAllByTestId("transaction-fee-row");
+    const footer = within(table).getByText("Total not cancelled").closest("tr");
+    expect(footer).toHaveTextContent("$3,000.25");
+  });
 });

@@ -22,7 +22,7 @@ import { ApiError } from "../../../api/problem";
 import { DataTable, type DataTableColumn } from "../../../components/DataTable";
 import { formatDate } from "../../../components/formatting";
 import { DateField } from "../shared/DateField";
-import { formatMoney, parseAmount, todayIso } from "../shared/format";
+import { formatMoney, parseAmount, sumAmounts, todayIso } from "../shared/format";
 import { csvUrl } from "../shared/links";
 import { Money } from "../shared/Money";
 import { StatusBadge } from "../shared/StatusBadge";
@@ -252,12 +252,17 @@ export function TransactionFeesSection({ fund, canWrite, companies }: Transactio
   const [cancelling, setCancelling] = useState<TransactionFee | null>(null);
   const [confirming, setConfirming] = useState(false);
   const companyNames = new Map((companies ?? []).map((company) => [company.value, company.label]));
+  // What offsets management fees: every fee not cancelled, once the whole list is loaded.
+  const recorded = (rows ?? []).filter((fee) => fee.status === "recorded");
+  const total =
+    rows && rows.length > 1 && !fees.hasNextPage ? sumAmounts(recorded.map((fee) => fee.amount)) : null;
   const columns: DataTableColumn<TransactionFee>[] = [
     {
       accessor: "received_date",
       title: "Received",
       noWrap: true,
       render: (fee) => formatDate(fee.received_date),
+      footer: total === null ? undefined : "Total not cancelled",
     },
     {
       accessor: "company_id",
@@ -270,6 +275,7 @@ export function TransactionFeesSection({ fund, canWrite, companies }: Transactio
       title: "Amount",
       textAlign: "right",
       render: (fee) => <Money value={fee.amount} currency={fee.currency} />,
+      footer: total === null ? undefined : <Money value={total} currency={fund.currency} />,
     },
     {
       accessor: "status",

@@ -89,7 +89,7 @@ describe("ReconciliationBadge", () => {
   it("says the ledger agrees with the documents when both checks pass", () => {
     renderWithProviders(<ReconciliationBadge reconciliation={RECONCILIATION} />);
     expect(screen.getByText("Reconciles with the ledger")).toBeInTheDocument();
-    expect(screen.getByText("Agrees with calls, payments and distributions")).toBeInTheDocument();
+    expect(screen.getByText("Agrees with the documents")).toBeInTheDocument();
     expect(screen.queryByRole("table")).not.toBeInTheDocument();
   });
 

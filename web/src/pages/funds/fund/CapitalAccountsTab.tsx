@@ -169,9 +169,15 @@ export function ReconciliationBadge({ reconciliation }: { reconciliation: Reconc
             Ledger differs from the documents
           </Badge>
         ) : reconciliation.documents_agree ? (
-          <Badge color="teal" variant="light" leftSection={<IconCircleCheck size={14} />}>
-            Agrees with calls, payments and distributions
-          </Badge>
+          <Tooltip
+            label="The capital accounts computed from the calls, payments, distributions, fees, expenses and valuations agree with the ledger's."
+            multiline
+            w={320}
+          >
+            <Badge color="teal" variant="light" leftSection={<IconCircleCheck size={14} />}>
+              Agrees with the documents
+            </Badge>
+          </Tooltip>
         ) : null}
         <Text size="xs" c="dimmed">
           At {formatDate(reconciliation.as_of)}: equity difference{" "}
